@@ -1,0 +1,87 @@
+#pragma once
+// The PC board: explicit wiring of RAM, the legacy ISA devices and (later) PCI, in one place, so
+// reading this file tells what the machine is. The layout follows QEMU's i440FX "pc" machine,
+// which is what SeaBIOS and Linux expect.
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "machine/address_space.h"
+#include "machine/clock.h"
+#include "machine/event_loop.h"
+#include "machine/guest_ram.h"
+#include "machine/irq_router.h"
+#include "machine/machine_spec.h"
+
+namespace vireo::devices {
+class CharBackend;
+}
+
+namespace vireo::machine {
+
+/// Guest-physical layout of the pc board.
+struct PcLayout {
+  static constexpr uint64_t kLowRamLimit = 0xE000'0000;  ///< PCI hole from 3.5 GiB, as QEMU pc
+  static constexpr uint64_t kHighRamBase = 0x1'0000'0000;
+  uint64_t low_ram = 0;   ///< bytes of RAM below 4 GiB
+  uint64_t high_ram = 0;  ///< bytes of RAM from 4 GiB up
+  static PcLayout For(uint64_t ram_bytes);
+};
+
+/// Why the machine stopped.
+enum class StopReason { kNone, kExit, kReset, kPowerOff };
+
+/// One PC: memory, devices, the I/O thread and the machine lock.
+class PcMachine {
+ public:
+  explicit PcMachine(const MachineSpec& spec);
+  ~PcMachine();
+  PcMachine(const PcMachine&) = delete;
+  PcMachine& operator=(const PcMachine&) = delete;
+
+  const MachineSpec& spec() const { return spec_; }
+  const PcLayout& layout() const { return layout_; }
+  AddressSpace& memory() { return memory_; }
+  VirtualClock& clock() { return clock_; }
+  EventLoop& event_loop() { return event_loop_; }
+  IrqRouter& irqs() { return irqs_; }
+  /// The machine lock: held by a vCPU inside a device and by the I/O thread in callbacks.
+  std::recursive_mutex& lock() { return lock_; }
+  GuestRam& ram() { return *ram_; }
+
+  /// Ends the run with host exit status `status` (isa-debug-exit, Ctrl-A x, poweroff).
+  void RequestExit(int status);
+  /// A reset request (i8042 0xFE, port 0x92, 0xCF9, triple fault): exits with -no-reboot,
+  /// otherwise resets the devices and flags the vCPUs to reset.
+  void RequestReset();
+  /// Blocks until RequestExit; returns the exit status.
+  int WaitForExit();
+  /// True once an exit was requested (polled by vCPU loops).
+  bool exit_requested() const;
+  /// Number of device models on the board (for status messages and tests).
+  size_t device_count() const { return devices_.size(); }
+
+ private:
+  void BuildMemory();
+  void BuildDevices();
+
+  MachineSpec spec_;
+  PcLayout layout_;
+  std::recursive_mutex lock_;
+  VirtualClock clock_;
+  EventLoop event_loop_;
+  AddressSpace memory_;
+  IrqRouter irqs_;
+  std::unique_ptr<GuestRam> ram_;
+  std::vector<std::unique_ptr<devices::CharBackend>> backends_;
+  std::vector<std::shared_ptr<void>> devices_;  // owned device models, destroyed before RAM
+
+  mutable std::mutex exit_mutex_;
+  std::condition_variable exit_cv_;
+  std::optional<int> exit_status_;
+};
+
+}  // namespace vireo::machine
