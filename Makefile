@@ -19,7 +19,8 @@ guest-images: setup
 
 check: setup guest-images configure
 	ninja -C $(BUILD)
-	meson test -C $(BUILD) --print-errorlogs --num-processes 2
+	meson test -C $(BUILD) --print-errorlogs --num-processes 2; status=$$?; \
+	  scripts/test-summary $(BUILD)/meson-logs/testlog.json && exit $$status
 
 demo: setup guest-images configure
 	ninja -C $(BUILD)
