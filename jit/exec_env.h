@@ -1,0 +1,58 @@
+#pragma once
+// The contract between generated/interpreted code and the guest ISA. jit/ sees guest state only
+// as an opaque block addressed by byte offsets, guest memory only through the soft TLB and two
+// slow-path callbacks, and guest semantics too complex for IR only as numbered helpers.
+
+#include <atomic>
+#include <cstdint>
+
+namespace vireo::jit {
+
+/// One soft-TLB entry (ARCHITECTURE.md section 2.4): a hit is a tag compare and an add.
+/// A tag is the page-aligned linear address, or kInvalidTag. Pages that must take the slow path
+/// (MMIO, translated code for writes, watchpoints) simply get no tag for that access kind.
+struct TlbEntry {
+  uint64_t read_tag;
+  uint64_t write_tag;
+  uint64_t addend;  ///< host address = linear address + addend
+  uint64_t pad;
+};
+
+inline constexpr uint64_t kInvalidTag = ~uint64_t{0};
+inline constexpr unsigned kTlbBits = 8;
+inline constexpr unsigned kTlbEntries = 1u << kTlbBits;
+inline constexpr unsigned kPageBits = 12;
+inline constexpr uint64_t kPageMask = ~uint64_t{(1u << kPageBits) - 1};
+
+/// A direct-mapped TLB for one MMU mode.
+struct SoftTlb {
+  TlbEntry entries[kTlbEntries];
+  void Flush() {
+    for (TlbEntry& e : entries) e = {kInvalidTag, kInvalidTag, 0, 0};
+  }
+};
+
+struct ExecEnv;
+
+/// A helper the IR can call (CallHelper's Imm is an index into the table).
+struct HelperInfo {
+  const char* name;
+  uint64_t (*fn)(ExecEnv* env, uint64_t a, uint64_t b);
+  bool may_fault;  ///< sets env->fault (after recording the guest exception) to leave the block
+};
+
+/// Everything a tier needs to run a block for one vCPU.
+struct ExecEnv {
+  void* state = nullptr;                 ///< the guest state block (x86::CpuState)
+  SoftTlb* tlb = nullptr;                ///< the TLB of the current MMU mode
+  const HelperInfo* helpers = nullptr;   ///< indexed by CallHelper ids
+  /// TLB-miss paths: fill the TLB or access MMIO; return false after recording a guest fault.
+  bool (*load_slow)(ExecEnv* env, uint64_t addr, unsigned size, uint64_t* value) = nullptr;
+  bool (*store_slow)(ExecEnv* env, uint64_t addr, unsigned size, uint64_t value) = nullptr;
+  uint32_t pc_offset = 0;                ///< where the guest program counter lives in `state`
+  bool fault = false;                    ///< set by a slow path or helper: leave the block now
+  std::atomic<uint32_t>* interrupt_request = nullptr;  ///< nonzero: stop chaining blocks
+  void* cpu = nullptr;                   ///< the ISA's CPU object, for helpers
+};
+
+}  // namespace vireo::jit
