@@ -26,6 +26,16 @@ class IrEmitter {
   Value LoadMem(Type t, Value addr) { return Emit(Opcode::kLoadMem, t, 0, addr); }
   void StoreMem(Value addr, Value v) { Emit(Opcode::kStoreMem, Type::kVoid, 0, addr, v); }
 
+  /// Atomically applies `op` with `v` to memory at `addr`; returns the old value.
+  Value AtomicRmw(AtomicOp op, Value addr, Value v) {
+    return Emit(Opcode::kAtomicRmw, v.type, static_cast<uint64_t>(op), addr, v);
+  }
+  /// Atomically replaces memory at `addr` with `desired` if it equals `expected`; returns the
+  /// old value (the exchange happened iff it equals `expected`).
+  Value AtomicCmpXchg(Value addr, Value expected, Value desired) {
+    return Emit(Opcode::kAtomicCmpXchg, expected.type, 0, addr, expected, desired);
+  }
+
   Value Add(Value a, Value b) { return Binary(Opcode::kAdd, a, b); }
   Value Sub(Value a, Value b) { return Binary(Opcode::kSub, a, b); }
   Value Mul(Value a, Value b) { return Binary(Opcode::kMul, a, b); }

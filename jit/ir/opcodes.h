@@ -19,6 +19,9 @@ enum OpProps : uint8_t {
 /// Operand/result kinds of the table.
 enum class Kind : uint8_t { kVoid, kT, kA, kU1, kU8, kU64, kImm };
 
+/// The operation of AtomicRmw (its Imm operand).
+enum class AtomicOp : uint8_t { kAdd, kAnd, kOr, kXor, kExchange };
+
 /// Every IR operation.
 enum class Opcode : uint8_t {
 #define OPCODE(name, res, a0, a1, a2, props) k##name,
