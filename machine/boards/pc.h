@@ -18,6 +18,16 @@
 
 namespace vireo::devices {
 class CharBackend;
+class CmosRtc;
+class DebugConsole;
+class I8042;
+class IsaDebugExit;
+class PicPair;
+class Pit8254;
+class Port61;
+class Port92;
+class ResetControl;
+class Uart16550;
 }
 
 namespace vireo::machine {
@@ -62,7 +72,9 @@ class PcMachine {
   /// True once an exit was requested (polled by vCPU loops).
   bool exit_requested() const;
   /// Number of device models on the board (for status messages and tests).
-  size_t device_count() const { return devices_.size(); }
+  size_t device_count() const;
+  /// The 8259 pair: the CPU acknowledges interrupts here and connects its INTR pin.
+  devices::PicPair& pic() { return *pic_; }
 
  private:
   void BuildMemory();
@@ -76,8 +88,20 @@ class PcMachine {
   AddressSpace memory_;
   IrqRouter irqs_;
   std::unique_ptr<GuestRam> ram_;
+  void UpdateA20();
+
+  // Devices (destroyed before the RAM and the event loop they reference).
   std::vector<std::unique_ptr<devices::CharBackend>> backends_;
-  std::vector<std::shared_ptr<void>> devices_;  // owned device models, destroyed before RAM
+  std::unique_ptr<devices::PicPair> pic_;
+  std::unique_ptr<devices::Pit8254> pit_;
+  std::unique_ptr<devices::Port61> port61_;
+  std::unique_ptr<devices::CmosRtc> rtc_;
+  std::unique_ptr<devices::I8042> i8042_;
+  std::unique_ptr<devices::Port92> port92_;
+  std::unique_ptr<devices::ResetControl> reset_control_;
+  std::vector<std::unique_ptr<devices::Uart16550>> uarts_;
+  std::vector<std::unique_ptr<devices::IsaDebugExit>> debug_exits_;
+  std::unique_ptr<devices::DebugConsole> debugcon_;
 
   mutable std::mutex exit_mutex_;
   std::condition_variable exit_cv_;
