@@ -15,7 +15,7 @@ struct TlbEntry {
   uint64_t read_tag;
   uint64_t write_tag;
   uint64_t addend;  ///< host address = linear address + addend
-  uint64_t pad;
+  uint64_t phys;    ///< physical page address (to drop write tags when code appears there)
 };
 
 inline constexpr uint64_t kInvalidTag = ~uint64_t{0};

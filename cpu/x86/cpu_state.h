@@ -18,13 +18,14 @@ enum Gpr : uint8_t { kRax, kRcx, kRdx, kRbx, kRsp, kRbp, kRsi, kRdi, kR8, kR9, k
 enum SegReg : uint8_t { kEs, kCs, kSs, kDs, kFs, kGs, kSegCount };
 
 /// RFLAGS bits (SDM Vol. 1 3.4.3).
-enum Rflags : uint64_t {
-  kCf = 1 << 0, kPf = 1 << 2, kAf = 1 << 4, kZf = 1 << 6, kSf = 1 << 7, kTf = 1 << 8,
-  kIf = 1 << 9, kDf = 1 << 10, kOf = 1 << 11, kIopl = 3 << 12, kNt = 1 << 14, kRf = 1 << 16,
-  kVm = 1 << 17, kAc = 1 << 18, kVif = 1 << 19, kVip = 1 << 20, kId = 1 << 21,
-  kArithFlags = kCf | kPf | kAf | kZf | kSf | kOf,
-  kFixedOne = 1 << 1,  ///< bit 1 always reads as 1
-};
+inline constexpr uint64_t kCf = 1 << 0, kPf = 1 << 2, kAf = 1 << 4, kZf = 1 << 6, kSf = 1 << 7,
+                          kTf = 1 << 8, kIf = 1 << 9, kDf = 1 << 10, kOf = 1 << 11,
+                          kIopl = 3 << 12, kNt = 1 << 14, kRf = 1 << 16, kVm = 1 << 17,
+                          kAc = 1 << 18, kVif = 1 << 19, kVip = 1 << 20, kId = 1 << 21;
+/// The six arithmetic status flags.
+inline constexpr uint64_t kArithFlags = kCf | kPf | kAf | kZf | kSf | kOf;
+/// Bit 1 always reads as 1.
+inline constexpr uint64_t kFixedOne = 1 << 1;
 
 /// A segment register's hidden part (SDM Vol. 3A 3.4.3): what the CPU cached at load time.
 struct SegmentCache {

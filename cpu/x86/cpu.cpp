@@ -1,0 +1,343 @@
+#include "cpu/x86/cpu.h"
+
+#include <cstring>
+#include <vector>
+
+#include "cpu/x86/helpers.h"
+#include "cpu/x86/mmu.h"
+#include "jit/interp/interpreter.h"
+#include "jit/ir/passes.h"
+
+namespace vireo::x86 {
+
+namespace {
+constexpr uint64_t kCr0Pe = 1, kEferLma = 1ull << 10;
+constexpr uint16_t kAttrL = 1u << 13, kAttrDb = 1u << 14;
+
+bool Canonical(uint64_t a) { return static_cast<uint64_t>((static_cast<int64_t>(a) << 16) >> 16) == a; }
+}  // namespace
+
+Cpu::Cpu(machine::AddressSpace& memory) : memory_(memory), state_(std::make_unique<CpuState>()) {
+  env_.state = state_.get();
+  env_.tlb = &state_->tlb;
+  env_.helpers = HelperTable();
+  env_.load_slow = &Cpu::LoadSlow;
+  env_.store_slow = &Cpu::StoreSlow;
+  env_.pc_offset = offsetof(CpuState, rip);
+  env_.interrupt_request = &state_->interrupt_request;
+  env_.cpu = this;
+  memory_.SetA20ChangedHook([this] { FlushTlb(); });
+  Reset();
+}
+
+Cpu::~Cpu() { memory_.SetA20ChangedHook(nullptr); }
+
+void Cpu::Reset() {
+  CpuState& s = *state_;
+  std::memset(s.gpr, 0, sizeof s.gpr);
+  // SDM Vol. 3A Table 10-1: state after power-up / RESET.
+  s.rip = 0xFFF0;
+  s.rflags = kFixedOne;
+  s.cc_op = CcOp(CcKind::kEflags, 0);
+  s.cc_dst = s.cc_src = s.cc_src2 = 0;
+  s.cpl = 0;
+  for (SegmentCache& seg : s.seg) seg = {0, 0xFFFF, 0, 0x93};  // present, data RW, accessed
+  s.seg[kCs] = {0xFFFF0000, 0xFFFF, 0xF000, 0x9B};             // present, code RX, accessed
+  s.ldtr = {0, 0xFFFF, 0, 0x82};
+  s.tr = {0, 0xFFFF, 0, 0x8B};
+  s.gdtr = {0, 0xFFFF, 0};
+  s.idtr = {0, 0xFFFF, 0};
+  s.cr0 = 0x60000010;
+  s.cr2 = s.cr3 = s.cr4 = s.cr8 = 0;
+  s.efer = 0;
+  std::memset(s.dr, 0, sizeof s.dr);
+  s.dr[6] = 0xFFFF0FF0;
+  s.dr[7] = 0x400;
+  s.exception_vector = -1;
+  s.gpr[kRdx] = 0x600;  // processor signature: family 6 (SDM: EDX holds the CPUID.1 EAX value)
+  halted_ = false;
+  FlushTlb();
+}
+
+void Cpu::FlushTlb() { state_->tlb.Flush(); }
+
+void Cpu::FlushTranslations() {
+  cache_.Flush();
+  FlushTlb();
+}
+
+void Cpu::StateChanged() { FlushTlb(); }
+
+TranslationMode Cpu::CurrentMode() const {
+  const CpuState& s = *state_;
+  TranslationMode m;
+  m.protected_mode = s.cr0 & kCr0Pe;
+  m.v86 = s.rflags & kVm;
+  m.cpl = static_cast<uint8_t>(s.cpl);
+  const uint16_t cs = s.seg[kCs].attrs;
+  if ((s.efer & kEferLma) && (cs & kAttrL)) m.code = CodeSize::k64;
+  else if (m.protected_mode && !m.v86 && (cs & kAttrDb)) m.code = CodeSize::k32;
+  else m.code = CodeSize::k16;
+  m.stack32 = m.protected_mode && !m.v86 && (s.seg[kSs].attrs & kAttrDb);
+  m.flat_data = (s.seg[kDs].base | s.seg[kEs].base | s.seg[kSs].base) == 0;
+  return m;
+}
+
+void Cpu::RaiseException(uint8_t vector, bool has_error, uint32_t error) {
+  state_->exception_vector = vector;
+  state_->exception_has_error_code = has_error;
+  state_->exception_error_code = error;
+  env_.fault = true;
+}
+
+bool Cpu::TranslateForAccess(uint64_t linear, Access access, uint64_t* phys, bool fill_tlb) {
+  CpuState& s = *state_;
+  if ((s.efer & kEferLma) && !Canonical(linear)) {
+    // SDM Vol. 3A 3.3.7.1: a non-canonical address raises #GP(0) (#SS for stack references,
+    // which the translator distinguishes once segment checks exist).
+    RaiseException(kGP, true, 0);
+    return false;
+  }
+  Translation t = Walk(s, memory_, linear, access);
+  if (!t.ok) {
+    s.cr2 = linear;
+    RaiseException(kPF, true, t.error_code);
+    return false;
+  }
+  *phys = t.phys;
+  if (!fill_tlb || access.fetch) return true;
+  uint64_t page = t.phys & ~uint64_t{0xFFF};
+  machine::MemoryLookup m = memory_.Lookup(page);
+  if ((m.kind != machine::MemoryKind::kRam && m.kind != machine::MemoryKind::kRom) || m.span < 4096)
+    return true;  // MMIO or a partial page: every access takes the slow path
+  jit::TlbEntry& e = s.tlb.entries[(linear >> jit::kPageBits) & (jit::kTlbEntries - 1)];
+  uint64_t lpage = linear & jit::kPageMask;
+  if (e.read_tag != lpage) e.write_tag = jit::kInvalidTag;  // a new page: forget old rights
+  e.read_tag = lpage;
+  e.addend = reinterpret_cast<uint64_t>(m.host) - lpage;
+  e.phys = page;
+  // Writes hit the TLB only on RAM whose D bit is already set and which holds no translated
+  // code (so stores that must update D or invalidate code take the slow path).
+  if (m.kind == machine::MemoryKind::kRam && t.writable && (t.dirty || access.write) &&
+      !cache_.IsCodePage(page))
+    e.write_tag = lpage;
+  return true;
+}
+
+bool Cpu::AccessPiece(uint64_t addr, unsigned size, bool write, uint64_t* value) {
+  CpuState& s = *state_;
+  Access access{write, false, s.cpl == 3};
+  bool wide = CurrentMode().code == CodeSize::k64;
+  // Translate every page the access touches before touching memory, so a fault on the second
+  // page of a crossing store leaves the first untouched (precise exceptions).
+  struct Part {
+    uint64_t phys;
+    unsigned offset, len;
+  } parts[2];
+  int nparts = 0;
+  for (unsigned done = 0; done < size;) {
+    uint64_t lin = addr + done;
+    if (!wide) lin &= 0xFFFFFFFF;
+    unsigned len = std::min<unsigned>(size - done, 4096 - static_cast<unsigned>(lin & 0xFFF));
+    uint64_t phys;
+    if (!TranslateForAccess(lin, access, &phys, true)) return false;
+    parts[nparts++] = {phys, done, len};
+    done += len;
+  }
+  if (write) {
+    for (int i = 0; i < nparts; ++i) {
+      const Part& p = parts[i];
+      if (!cache_.HasCode(p.phys, p.len)) continue;
+      // Self-modifying code. If the store hits the block that is running, stop before the
+      // store and re-run this instruction on its own, so the rest of the block is not executed
+      // from stale code.
+      if (running_ != nullptr && !running_uncached_) {
+        for (auto [rb, re] : running_->phys_ranges) {
+          if (p.phys < re && rb < p.phys + p.len) {
+            s.exception_vector = kSmcRestart;
+            env_.fault = true;
+            return false;
+          }
+        }
+      }
+      cache_.InvalidateRange(p.phys, p.phys + p.len);
+    }
+  }
+  uint8_t bytes[8];
+  if (write) std::memcpy(bytes, value, 8);
+  for (int i = 0; i < nparts; ++i) {
+    const Part& p = parts[i];
+    machine::MemoryLookup m = memory_.Lookup(p.phys);
+    if (m.kind == machine::MemoryKind::kMmio && p.len == size && (size & (size - 1)) == 0) {
+      // A whole, naturally sized access reaches the device as one access.
+      if (write) memory_.mmio().Write(p.phys, size, *value);
+      else *value = memory_.mmio().Read(p.phys, size);
+      return true;
+    }
+    auto span = std::span<uint8_t>(bytes + p.offset, p.len);
+    if (write) memory_.Write(p.phys, span);
+    else memory_.Read(p.phys, span);
+  }
+  if (!write) {
+    *value = 0;
+    std::memcpy(value, bytes, size);
+  }
+  return true;
+}
+
+bool Cpu::LoadSlow(jit::ExecEnv* env, uint64_t addr, unsigned size, uint64_t* value) {
+  return static_cast<Cpu*>(env->cpu)->AccessPiece(addr, size, false, value);
+}
+
+bool Cpu::StoreSlow(jit::ExecEnv* env, uint64_t addr, unsigned size, uint64_t value) {
+  return static_cast<Cpu*>(env->cpu)->AccessPiece(addr, size, true, &value);
+}
+
+jit::CachedBlock* Cpu::TranslateAt(uint64_t rip, unsigned max_insts, bool cache_it, uint64_t* fault_linear) {
+  CpuState& s = *state_;
+  TranslationMode mode = CurrentMode();
+  bool wide = mode.code == CodeSize::k64;
+  const uint64_t cs_base = s.seg[kCs].base;
+  Access fetch{false, true, s.cpl == 3};
+  struct PageMap {
+    uint64_t linear_page, phys_page;
+  };
+  std::vector<PageMap> pages;
+  bool fetch_failed = false;
+  auto fetcher = [&](uint64_t linear, uint8_t* out, size_t max) -> size_t {
+    size_t got = 0;
+    while (got < max) {
+      uint64_t lin = wide ? linear + got : (linear + got) & 0xFFFFFFFF;
+      uint64_t lpage = lin & ~uint64_t{0xFFF};
+      uint64_t phys_page = 0;
+      bool found = false;
+      for (const PageMap& p : pages)
+        if (p.linear_page == lpage) phys_page = p.phys_page, found = true;
+      if (!found) {
+        // Probe without raising: only a fetch fault on the block's first instruction is real.
+        Translation t = Walk(s, memory_, lin, fetch);
+        if (!t.ok || ((s.efer & kEferLma) && !Canonical(lin))) {
+          if (!fetch_failed) *fault_linear = lin;
+          fetch_failed = true;
+          break;
+        }
+        phys_page = t.phys & ~uint64_t{0xFFF};
+        pages.push_back({lpage, phys_page});
+      }
+      size_t n = std::min<size_t>(max - got, 4096 - (lin & 0xFFF));
+      memory_.Read(phys_page | (lin & 0xFFF), std::span<uint8_t>(out + got, n));
+      got += n;
+    }
+    return got;
+  };
+  Translator translator(mode, fetcher);
+  bool fault = false;
+  ir::Block block = translator.Translate(s.rip, cs_base, &fault, max_insts);
+  if (fault) {
+    // Walk again, this time raising the #PF (or #GP) with its exact error code.
+    uint64_t phys;
+    TranslateForAccess(*fault_linear, fetch, &phys, false);
+    return nullptr;
+  }
+  ir::Optimize(block);
+  auto cb = std::make_unique<jit::CachedBlock>();
+  cb->guest_pc = rip;
+  cb->mode = mode.Key();
+  cb->guest_size = block.guest_size;
+  cb->code = jit::Interpreter::Compile(block);
+  // Physical ranges of the bytes actually translated (not the decoder's look-ahead).
+  std::vector<std::pair<uint64_t, uint64_t>> ranges;
+  uint64_t lin = wide ? cs_base + rip : (cs_base + rip) & 0xFFFFFFFF;
+  for (uint64_t done = 0; done < std::max<uint32_t>(block.guest_size, 1);) {
+    uint64_t l = lin + done;
+    uint64_t n = std::min<uint64_t>(std::max<uint32_t>(block.guest_size, 1) - done, 4096 - (l & 0xFFF));
+    for (const PageMap& p : pages)
+      if (p.linear_page == (l & ~uint64_t{0xFFF})) ranges.emplace_back(p.phys_page | (l & 0xFFF), (p.phys_page | (l & 0xFFF)) + n);
+    done += n;
+  }
+  cb->phys_pc = ranges.empty() ? 0 : ranges.front().first;
+  if (!cache_it) {
+    cb->phys_ranges = ranges;
+    uncached_ = std::move(cb);
+    return uncached_.get();
+  }
+  // New code on a page: fast-path writes to it must now go through the SMC check.
+  for (auto [b, e] : ranges) {
+    if (cache_.IsCodePage(b)) continue;
+    for (jit::TlbEntry& t : s.tlb.entries)
+      if (t.phys == (b & ~uint64_t{0xFFF})) t.write_tag = jit::kInvalidTag;
+  }
+  return cache_.Insert(std::move(cb), ranges);
+}
+
+jit::CachedBlock* Cpu::FindOrTranslate(uint64_t* fault_linear) {
+  CpuState& s = *state_;
+  TranslationMode mode = CurrentMode();
+  bool wide = mode.code == CodeSize::k64;
+  uint64_t linear = wide ? s.seg[kCs].base + s.rip : (s.seg[kCs].base + s.rip) & 0xFFFFFFFF;
+  uint64_t phys;
+  if (!TranslateForAccess(linear, Access{false, true, s.cpl == 3}, &phys, false)) return nullptr;
+  ++stats_.dispatches;
+  if (jit::CachedBlock* b = cache_.Lookup(phys, mode.Key()); b != nullptr && b->guest_pc == s.rip)
+    return b;
+  return TranslateAt(s.rip, Translator::kMaxInsts, true, fault_linear);
+}
+
+StopReason Cpu::Run(uint64_t max_insts) {
+  CpuState& s = *state_;
+  uint64_t executed = 0;
+  while (executed < max_insts) {
+    if (s.interrupt_request.load(std::memory_order_relaxed) != 0) return StopReason::kInterruptRequest;
+    if (halted_) return StopReason::kHalted;
+    s.exception_vector = -1;
+    env_.fault = false;
+    uint64_t fault_linear = 0;
+    jit::CachedBlock* b = FindOrTranslate(&fault_linear);
+    if (b == nullptr) return StopReason::kException;
+    while (b != nullptr) {
+      running_ = b;
+      running_uncached_ = false;
+      env_.fault = false;
+      jit::RunResult r = jit::Interpreter::Run(b->code, env_);
+      running_ = nullptr;
+      ++stats_.blocks_run;
+      executed += b->code.guest_insts;
+      stats_.guest_insts += b->code.guest_insts;
+      if (r.kind == jit::RunResult::Kind::kFault) {
+        if (s.exception_vector == kSmcRestart) {
+          // Run the store's instruction alone from a fresh, uncached translation.
+          s.exception_vector = -1;
+          env_.fault = false;
+          jit::CachedBlock* one = TranslateAt(s.rip, 1, false, &fault_linear);
+          if (one == nullptr) return StopReason::kException;
+          running_ = one;
+          running_uncached_ = true;
+          r = jit::Interpreter::Run(one->code, env_);
+          running_ = nullptr;
+          if (r.kind == jit::RunResult::Kind::kFault) return StopReason::kException;
+          break;
+        }
+        return StopReason::kException;
+      }
+      if (halted_ || executed >= max_insts) break;
+      if (s.interrupt_request.load(std::memory_order_relaxed) != 0) break;
+      // Follow or create the chain. Links stay within the block's own virtual page (QEMU's
+      // rule), so a remapping never leaves a stale link: crossing pages goes through the
+      // dispatcher and its page walk.
+      if (r.taken < 0) break;
+      jit::CachedBlock* next = b->next[r.taken];
+      if (next == nullptr) {
+        uint64_t cs_base = s.seg[kCs].base;
+        if (((cs_base + r.next_pc) >> 12) != ((cs_base + b->guest_pc) >> 12)) break;
+        next = FindOrTranslate(&fault_linear);
+        if (next == nullptr) return StopReason::kException;
+        if (b->valid) cache_.Link(b, r.taken, next);
+      }
+      b = next;
+    }
+    cache_.CollectGarbage();
+  }
+  return halted_ ? StopReason::kHalted : StopReason::kInstructionLimit;
+}
+
+}  // namespace vireo::x86

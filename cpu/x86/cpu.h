@@ -1,0 +1,95 @@
+#pragma once
+// One x86 vCPU on the translator (tier 0 for now): the dispatcher that finds or translates the
+// block at CS:RIP, runs chains of blocks, fills the soft TLB and serves the memory slow paths
+// (page walk, MMIO, ROM, self-modifying code).
+
+#include <cstdint>
+#include <memory>
+
+#include "cpu/x86/cpu_state.h"
+#include "cpu/x86/mmu.h"
+#include "cpu/x86/translator.h"
+#include "jit/block_cache.h"
+#include "jit/exec_env.h"
+#include "machine/address_space.h"
+
+namespace vireo::x86 {
+
+/// Why Run() returned.
+enum class StopReason {
+  kInstructionLimit,  ///< ran the requested number of guest instructions (at block granularity)
+  kHalted,            ///< HLT executed
+  kException,         ///< an exception was raised and exceptions are reported, not delivered
+  kInterruptRequest,  ///< interrupt_request was set
+};
+
+/// Exception numbers (SDM Vol. 3A Table 6-1).
+enum Vector : uint8_t { kDE = 0, kDB = 1, kBP = 3, kOF = 4, kBR = 5, kUD = 6, kNM = 7, kDF = 8,
+                        kTS = 10, kNP = 11, kSS = 12, kGP = 13, kPF = 14, kMF = 16, kAC = 17, kXM = 19 };
+
+/// Pseudo-vector: a store hit the running block's own code; re-run that instruction alone.
+inline constexpr int32_t kSmcRestart = -2;
+
+/// Execution statistics.
+struct CpuStats {
+  uint64_t blocks_run = 0;
+  uint64_t guest_insts = 0;
+  uint64_t dispatches = 0;  ///< block lookups through the dispatcher (not chained)
+};
+
+/// An x86 vCPU.
+class Cpu {
+ public:
+  explicit Cpu(machine::AddressSpace& memory);
+  ~Cpu();
+  Cpu(const Cpu&) = delete;
+  Cpu& operator=(const Cpu&) = delete;
+
+  CpuState& state() { return *state_; }
+  /// Power-on reset (SDM Vol. 3A 10.1.4, Table 10-1): real mode at F000:FFF0, CS base FFFF0000.
+  void Reset();
+  /// Runs until one of the stop reasons. With `deliver_exceptions` false (tests), an exception
+  /// stops the run with the state as it was at the faulting instruction.
+  StopReason Run(uint64_t max_insts);
+  /// Exceptions are delivered through the IDT (issue 5); until then they always stop the run.
+  bool deliver_exceptions = false;
+
+  /// Drops all translations (after writing guest code behind the CPU's back, e.g. in tests).
+  void FlushTranslations();
+  /// Must be called after changing CR0/CR3/CR4/EFER/segments from outside (tests, loaders).
+  void StateChanged();
+
+  const CpuStats& stats() const { return stats_; }
+  const jit::BlockCache& cache() const { return cache_; }
+  machine::AddressSpace& memory() { return memory_; }
+
+  // --- used by helpers and the slow paths -----------------------------------------------------
+  /// Records exception `vector` for the running instruction (the block exits).
+  void RaiseException(uint8_t vector, bool has_error = false, uint32_t error = 0);
+  /// Translates for an access, raising #PF on failure; fills the TLB on success.
+  bool TranslateForAccess(uint64_t linear, Access access, uint64_t* phys, bool fill_tlb);
+  /// The translation mode implied by the current state.
+  TranslationMode CurrentMode() const;
+  bool halted() const { return halted_; }
+  void set_halted(bool h) { halted_ = h; }
+
+ private:
+  jit::CachedBlock* FindOrTranslate(uint64_t* fault_linear);
+  jit::CachedBlock* TranslateAt(uint64_t rip, unsigned max_insts, bool cache_it, uint64_t* fault_linear);
+  void FlushTlb();
+  static bool LoadSlow(jit::ExecEnv* env, uint64_t addr, unsigned size, uint64_t* value);
+  static bool StoreSlow(jit::ExecEnv* env, uint64_t addr, unsigned size, uint64_t value);
+  bool AccessPiece(uint64_t addr, unsigned size, bool write, uint64_t* value);
+
+  machine::AddressSpace& memory_;
+  std::unique_ptr<CpuState> state_;
+  jit::ExecEnv env_;
+  jit::BlockCache cache_;
+  CpuStats stats_;
+  bool halted_ = false;
+  const jit::CachedBlock* running_ = nullptr;  ///< the block being executed (SMC detection)
+  bool running_uncached_ = false;
+  std::unique_ptr<jit::CachedBlock> uncached_;  ///< a one-instruction block run outside the cache
+};
+
+}  // namespace vireo::x86

@@ -1,0 +1,155 @@
+#pragma once
+// x86 -> IR. The translator is the only place that defines what an x86 instruction does: both
+// tiers run the IR it produces. Per-family translation lives in translate_*.cpp files, each
+// registering its mnemonics in the handler table (translate_table.cpp).
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "cpu/x86/cpu_state.h"
+#include "cpu/x86/decoded_inst.h"
+#include "cpu/x86/flags.h"
+#include "jit/ir/emitter.h"
+
+namespace vireo::x86 {
+
+/// What the translation of a block depends on besides the code bytes (part of the cache key).
+struct TranslationMode {
+  CodeSize code = CodeSize::k64;  ///< CS.L / CS.D
+  bool stack32 = true;            ///< SS.B: 32-bit stack pointer outside 64-bit mode
+  bool protected_mode = true;     ///< CR0.PE (real mode: segment base = selector << 4)
+  bool v86 = false;               ///< RFLAGS.VM
+  uint8_t cpl = 3;
+  bool flat_data = false;         ///< DS/ES/SS bases known to be 0 (not 64-bit: always flat)
+
+  /// Packs the mode into the block cache key.
+  uint64_t Key() const;
+};
+
+/// Reads guest code bytes at a linear address. Returns how many of `max` bytes are readable
+/// (it may stop at a page boundary); 0 means the first byte is not fetchable.
+using CodeFetcher = std::function<size_t(uint64_t linear, uint8_t* out, size_t max)>;
+
+/// Helper ids for CallHelper (index into the table built in helpers.cpp).
+enum class HelperId : uint32_t {
+  kRaiseException,   ///< a = vector | (has_error << 8), b = error code; always faults
+  kComputeFlags,     ///< -> the six arithmetic RFLAGS bits from the lazy state
+  kEvalCondition,    ///< a = condition code -> 0/1
+  kCpuid,            ///< executes CPUID on the state's EAX/ECX, writes EAX..EDX
+  kRdtsc,            ///< writes EDX:EAX
+  kDivide,           ///< a = divisor, b = size_log2 | signed << 2; may raise #DE
+  kHalt,             ///< HLT: the vCPU sleeps until an interrupt
+  kCount
+};
+
+/// Translates guest code starting at a linear address into an IR block.
+class Translator {
+ public:
+  /// Maximum guest instructions in one block (keeps blocks and their exits small).
+  static constexpr unsigned kMaxInsts = 64;
+
+  Translator(TranslationMode mode, CodeFetcher fetch) : mode_(mode), fetch_(std::move(fetch)) {}
+
+  /// Translates the block at `rip` (CS base `cs_base`). Decoding stops at a control transfer,
+  /// an instruction that changes translation-relevant state, a page boundary or kMaxInsts.
+  /// An undecodable instruction becomes a #UD (or #GP for >15 bytes) raised at its address;
+  /// a fetch fault on the first byte is reported through `fetch_fault`.
+  ir::Block Translate(uint64_t rip, uint64_t cs_base, bool* fetch_fault = nullptr,
+                      unsigned max_insts = kMaxInsts);
+
+  const TranslationMode& mode() const { return mode_; }
+
+ private:
+  TranslationMode mode_;
+  CodeFetcher fetch_;
+};
+
+/// The per-block state while translating (used by the translate_*.cpp families).
+class TranslatorContext {
+ public:
+  using Value = ir::Value;
+  using Type = ir::Type;
+
+  TranslatorContext(ir::Block& block, const TranslationMode& mode)
+      : e(block), mode(mode) {}
+
+  ir::IrEmitter e;
+  const TranslationMode& mode;
+  const DecodedInst* d = nullptr;  ///< the instruction being translated
+  uint64_t pc = 0;                 ///< its RIP
+  uint64_t next_pc = 0;            ///< RIP of the following instruction
+  bool end_block = false;          ///< set by a handler: this instruction ends the block
+
+  // --- operands ---------------------------------------------------------------------------
+  /// The IR type of `bytes` (1/2/4/8).
+  static Type SizeType(unsigned bytes) { return ir::IntType(bytes * 8); }
+  /// Reads explicit operand `i` at its own size (immediates are already extended).
+  Value Read(unsigned i);
+  /// Reads operand `i` as type `t` (zero-extended/truncated).
+  Value ReadAs(unsigned i, Type t);
+  /// Writes explicit operand `i` (GPR rules: 32-bit writes zero the upper half, 8/16 merge).
+  void Write(unsigned i, Value v);
+  /// GPR access by number at a width; high-byte registers (kRegAH..) are handled.
+  Value GetReg(unsigned reg, unsigned bytes);
+  void SetReg(unsigned reg, unsigned bytes, Value v);
+  /// The linear address of the memory operand (segment base included).
+  Value Address();
+  /// The effective address (offset) of the memory operand, without the segment base.
+  Value EffectiveAddress();
+  /// Linear address of `offset` in segment `seg` (adds the base unless it is known to be 0).
+  Value Linear(Seg seg, Value offset);
+  Value Load(Type t, Value linear) { return e.LoadMem(t, linear); }
+  void Store(Value linear, Value v) { e.StoreMem(linear, v); }
+
+  // --- stack --------------------------------------------------------------------------------
+  /// Stack-pointer width in bytes for the current mode (8 in 64-bit mode, else SS.B).
+  unsigned StackWidth() const;
+  /// Pushes `v` (its width is the push size). Writes memory before RSP, so a fault is precise.
+  void Push(Value v);
+  /// Loads the top of stack (width `bytes`) without popping; Pop = PeekTop + AdjustSp.
+  Value PeekTop(unsigned bytes, unsigned offset = 0);
+  void AdjustSp(int64_t delta);
+
+  // --- flags --------------------------------------------------------------------------------
+  /// Records a lazy-flag result: stores cc state and remembers the values for later conditions.
+  void SetFlags(CcKind kind, unsigned bytes, Value dst, Value src = {}, Value src2 = {});
+  /// Condition `cc` as a U1 (from known lazy state, materialised flags, or a helper).
+  Value Condition(Cond cc);
+  /// The carry flag as U1.
+  Value Carry();
+  /// The six arithmetic flags as RFLAGS bits (U64).
+  Value ArithFlags();
+  /// Full RFLAGS (U64) as PUSHF sees it.
+  Value Rflags();
+  /// Sets the arithmetic flags from explicit RFLAGS bits `arith` (U64, other bits ignored).
+  void SetArithFlags(Value arith);
+
+  // --- control ------------------------------------------------------------------------------
+  /// Raises exception `vector` at this instruction (ends the block).
+  void Raise(uint8_t vector, bool has_error = false, uint32_t error = 0);
+  /// Truncates a branch target to the operand size's IP width (16-bit IP wraps).
+  Value IpMask(Value target, unsigned op_bytes);
+  uint64_t IpMask(uint64_t target, unsigned op_bytes) const;
+  /// Calls a helper.
+  Value Call(HelperId id, Type t, Value a = {}, Value b = {}) {
+    return e.CallHelper(t, static_cast<uint32_t>(id), a, b);
+  }
+
+ private:
+  struct Known {
+    bool valid = false;
+    CcKind kind = CcKind::kEflags;
+    unsigned bytes = 4;
+    Value dst, src, src2;
+  };
+  Known cc_;
+};
+
+/// A translation function for one mnemonic family; it emits IR for ctx.d.
+using TranslateFn = void (*)(TranslatorContext& ctx);
+
+/// The handler for `m`, or nullptr (translated as #UD).
+TranslateFn HandlerFor(Mnemonic m);
+
+}  // namespace vireo::x86

@@ -1,0 +1,135 @@
+#include "tests/diff/vireo_executor.h"
+
+#include <cstring>
+
+#include "cpu/x86/cpu.h"
+#include "machine/address_space.h"
+#include "machine/guest_ram.h"
+
+namespace vireo::diff {
+
+namespace {
+
+using x86::CodeSize;
+using x86::CpuState;
+
+// Guest-physical layout: page tables low, then the data page and the code pages. Linear
+// addresses are the oracle's; paging maps them here in every mode, so any other access is a
+// #PF just as it is a SIGSEGV natively.
+constexpr uint64_t kRamSize = 4ull << 20;
+constexpr uint64_t kPml4 = 0x1000, kPdpt = 0x2000, kPd64 = 0x3000, kPt64 = 0x4000;
+constexpr uint64_t kPd32 = 0x5000, kPt32 = 0x6000;
+constexpr uint64_t kDataPhys = 0x100000, kCodePhys = 0x110000;
+constexpr unsigned kCodePages = 4;
+constexpr uint64_t kPresent = 1, kWritable = 2, kUser = 4;
+
+class VireoExecutor final : public Executor {
+ public:
+  VireoExecutor() : ram_(kRamSize), cpu_(memory_) {
+    memory_.AddRam(0, kRamSize, ram_.data(), "ram");
+    BuildPageTables();
+  }
+
+  std::string_view Name() const override { return "vireo"; }
+
+  DiffState Run(const DiffCase& c, std::string* fault) override {
+    std::memset(ram_.data() + kCodePhys, 0, kCodePages * 4096);
+    std::memcpy(ram_.data() + kCodePhys, c.code.data(), c.code.size());
+    ram_.data()[kCodePhys + c.code.size()] = 0xF4;  // HLT: #GP at CPL 3 marks the end
+    std::memcpy(ram_.data() + kDataPhys, c.in.data.data(), kDataSize);
+    cpu_.FlushTranslations();
+    SetupState(c);
+    x86::StopReason why = cpu_.Run(kMaxInsts);
+    CpuState& s = cpu_.state();
+    uint64_t code_base = c.mode == 16 ? 0 : kCodeAddress;
+    uint64_t ip = s.rip - code_base;
+    fault->clear();
+    if (why == x86::StopReason::kException) {
+      bool finished = s.exception_vector == x86::kGP && ip == c.code.size();
+      if (!finished) {
+        *fault = FormatFault(s.exception_vector, ip, s.exception_vector == x86::kPF ? s.cr2 : 0);
+      }
+    } else {
+      *fault = FormatFault(kFaultHang, ip, 0);
+    }
+    return Capture(c);
+  }
+
+ private:
+  static constexpr uint64_t kMaxInsts = 100000;
+
+  void Put64(uint64_t phys, uint64_t v) { std::memcpy(ram_.data() + phys, &v, 8); }
+  void Put32(uint64_t phys, uint32_t v) { std::memcpy(ram_.data() + phys, &v, 4); }
+
+  void BuildPageTables() {
+    // 4-level: PML4[0] -> PDPT[0] -> PD[0x80] (0x10000000 >> 21) -> PT.
+    constexpr uint64_t kFlags = kPresent | kWritable | kUser;
+    Put64(kPml4, kPdpt | kFlags);
+    Put64(kPdpt, kPd64 | kFlags);
+    Put64(kPd64 + 8 * ((kDataAddress >> 21) & 0x1FF), kPt64 | kFlags);
+    // 32-bit paging: PD[0x40] (0x10000000 >> 22) -> PT.
+    Put32(kPd32 + 4 * ((kDataAddress >> 22) & 0x3FF), static_cast<uint32_t>(kPt32 | kFlags));
+    auto map = [&](uint64_t linear, uint64_t phys) {
+      unsigned index = (linear >> 12) & 0x1FF;
+      Put64(kPt64 + 8 * index, phys | kFlags);
+      Put32(kPt32 + 4 * ((linear >> 12) & 0x3FF), static_cast<uint32_t>(phys | kFlags));
+    };
+    map(kDataAddress, kDataPhys);
+    for (unsigned p = 0; p < kCodePages; ++p) map(kCodeAddress + 4096 * p, kCodePhys + 4096 * p);
+  }
+
+  void SetupState(const DiffCase& c) {
+    cpu_.Reset();
+    CpuState& s = cpu_.state();
+    for (int i = 0; i < 16; ++i) s.gpr[i] = c.in.gpr[i];
+    s.rflags = c.in.rflags;
+    s.cpl = 3;
+    // Selector RPL 3; attrs: type | S | DPL 3 | P, plus L (code64) or D/B.
+    constexpr uint16_t kCode = 0xFB, kData = 0xF3, kL = 1 << 13, kDb = 1 << 14;
+    s.cr0 = 0x80000011;  // PG | ET | PE
+    if (c.mode == 64) {
+      s.cr4 = 1 << 5;                              // PAE
+      s.efer = (1 << 8) | (1 << 10) | (1 << 11);   // LME | LMA | NXE
+      s.cr3 = kPml4;
+      s.seg[x86::kCs] = {0, 0xFFFFFFFF, 0x33, static_cast<uint16_t>(kCode | kL)};
+      for (int i : {x86::kDs, x86::kEs, x86::kSs, x86::kFs, x86::kGs}) s.seg[i] = {0, 0xFFFFFFFF, 0x2B, kData};
+      s.rip = kCodeAddress;
+    } else if (c.mode == 32) {
+      s.cr4 = 0;
+      s.cr3 = kPd32;
+      s.seg[x86::kCs] = {0, 0xFFFFFFFF, 0x23, static_cast<uint16_t>(kCode | kDb)};
+      for (int i : {x86::kDs, x86::kEs, x86::kSs, x86::kFs, x86::kGs}) s.seg[i] = {0, 0xFFFFFFFF, 0x2B, static_cast<uint16_t>(kData | kDb)};
+      s.rip = kCodeAddress;
+    } else {
+      s.cr4 = 0;
+      s.cr3 = kPd32;
+      s.seg[x86::kCs] = {kCodeAddress, 0xFFFF, 0x0F, kCode};
+      for (int i : {x86::kDs, x86::kEs, x86::kSs}) s.seg[i] = {kDataAddress, 0xFFFF, 0x17, kData};
+      for (int i : {x86::kFs, x86::kGs}) s.seg[i] = {0, 0xFFFF, 0, kData};
+      s.rip = 0;
+    }
+    cpu_.StateChanged();
+  }
+
+  DiffState Capture(const DiffCase& c) {
+    CpuState& s = cpu_.state();
+    DiffState out;
+    for (int i = 0; i < 16; ++i) out.gpr[i] = s.gpr[i];
+    uint64_t arith = s.cc_op / 4 == 0 ? s.rflags & x86::kArithFlags
+                                      : x86::ComputeArithFlags(s.cc_op, s.cc_dst, s.cc_src, s.cc_src2);
+    out.rflags = (s.rflags & ~uint64_t{x86::kArithFlags}) | arith;
+    std::memcpy(out.data.data(), ram_.data() + kDataPhys, kDataSize);
+    (void)c;
+    return out;
+  }
+
+  machine::GuestRam ram_;
+  machine::AddressSpace memory_;
+  x86::Cpu cpu_;
+};
+
+}  // namespace
+
+std::unique_ptr<Executor> MakeVireoExecutor() { return std::make_unique<VireoExecutor>(); }
+
+}  // namespace vireo::diff
