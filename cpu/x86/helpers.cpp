@@ -143,6 +143,10 @@ const jit::HelperInfo kHelpers[] = {
     {"rdtsc", RdtscHelper, true},
     {"divide", DivideHelper, true},
     {"halt", HaltHelper, false},
+    {"pdep", PdepHelper, false},
+    {"pext", PextHelper, false},
+    {"cmpxchg16b", Cmpxchg16bHelper, true},
+    {"string_op", StringOpHelper, true},
 };
 static_assert(sizeof(kHelpers) / sizeof(kHelpers[0]) == static_cast<size_t>(HelperId::kCount));
 

@@ -8,6 +8,12 @@ namespace vireo::x86 {
 /// The table, indexed by HelperId.
 const jit::HelperInfo* HelperTable();
 
+/// Helpers implemented next to their instruction family (translate_*.cpp).
+uint64_t PdepHelper(jit::ExecEnv* env, uint64_t source, uint64_t mask);
+uint64_t PextHelper(jit::ExecEnv* env, uint64_t source, uint64_t mask);
+uint64_t Cmpxchg16bHelper(jit::ExecEnv* env, uint64_t linear, uint64_t bytes);
+uint64_t StringOpHelper(jit::ExecEnv* env, uint64_t descriptor, uint64_t unused);
+
 /// CPUID for a leaf/subleaf (cpuid.cpp): the values this vCPU reports.
 struct CpuidResult {
   uint32_t eax, ebx, ecx, edx;

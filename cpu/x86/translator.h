@@ -40,6 +40,10 @@ enum class HelperId : uint32_t {
   kRdtsc,            ///< writes EDX:EAX
   kDivide,           ///< a = divisor, b = size_log2 | signed << 2; may raise #DE
   kHalt,             ///< HLT: the vCPU sleeps until an interrupt
+  kPdep,             ///< BMI2 PDEP: a = source, b = mask (translate_bits.cpp)
+  kPext,             ///< BMI2 PEXT: a = source, b = mask (translate_bits.cpp)
+  kCmpxchg16b,       ///< CMPXCHG8B/16B: a = linear address, b = operand bytes (translate_atomic.cpp)
+  kStringOp,         ///< MOVS/STOS/LODS/CMPS/SCAS (REP): a = packed descriptor (translate_string.cpp)
   kCount
 };
 
