@@ -132,6 +132,17 @@ void ApplyDevice(MachineSpec& s, const std::string& arg) {
   Bad("-device", "unknown device '" + driver + "' (supported: isa-debug-exit)");
 }
 
+void ApplyTrace(MachineSpec& s, const std::string& arg) {
+  s.trace.clear();
+  for (const auto& [k, v] : SplitKeyValues(arg, "")) {
+    // QEMU's -d takes a bare comma list; SplitKeyValues gives the first item an empty key.
+    const std::string& item = k.empty() ? v : k;
+    if (item != "in_asm" && item != "op")
+      Bad("-d", "unknown log item '" + item + "' (supported: in_asm, op)");
+    s.trace.push_back(item);
+  }
+}
+
 void ApplyMachine(MachineSpec&, const std::string& arg) {
   std::string type = SplitKeyValues(arg, "type").front().second;
   if (type != "pc" && type != "pc-i440fx" && type.rfind("pc-i440fx-", 0) != 0)
@@ -174,6 +185,9 @@ const std::vector<OptionDef>& Options() {
            Bad("-debugcon", "unknown backend '" + a + "' (use stdio, file:PATH or null)");
          s.debugcon = a;
        }},
+      {"d", "in_asm,op", "log translated guest code (Capstone) and/or its IR", ApplyTrace},
+      {"D", "FILE", "write -d output to FILE instead of stderr",
+       [](MachineSpec& s, const std::string& a) { s.trace_file = a; }},
       {"no-reboot", nullptr, "exit instead of rebooting (reset, triple fault)",
        [](MachineSpec& s, const std::string&) { s.no_reboot = true; }},
       {"no-shutdown", nullptr, "stay alive after the guest powers off",

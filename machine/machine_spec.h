@@ -46,6 +46,8 @@ struct MachineSpec {
   bool start_paused = false;  ///< -S
   std::string gdb;            ///< -gdb DEV or -s (tcp::1234); empty: no stub
   std::string debugcon;       ///< -debugcon backend for port 0xE9 (empty: off)
+  std::vector<std::string> trace;  ///< -d items: "in_asm" (guest code per block), "op" (IR)
+  std::string trace_file;          ///< -D: where -d output goes (default stderr)
 
   /// The serial backends after applying -nographic's default (COM1 on stdio).
   std::vector<std::string> EffectiveSerial() const;

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <vector>
 
+#include "cpu/x86/disasm.h"
 #include "cpu/x86/helpers.h"
 #include "cpu/x86/mmu.h"
 #include "jit/interp/interpreter.h"
@@ -240,6 +241,16 @@ jit::CachedBlock* Cpu::TranslateAt(uint64_t rip, unsigned max_insts, bool cache_
     return nullptr;
   }
   ir::Optimize(block);
+  if ((trace.in_asm || trace.op) && trace.sink) {
+    std::string text = "IN: " + std::string(mode.code == CodeSize::k64 ? "64" : mode.code == CodeSize::k32 ? "32" : "16") + "-bit\n";
+    if (trace.in_asm) {
+      std::vector<uint8_t> code(block.guest_size);
+      fetcher(wide ? cs_base + rip : (cs_base + rip) & 0xFFFFFFFF, code.data(), code.size());
+      text += Disassemble(code, rip, mode.code);
+    }
+    if (trace.op) text += ir::Dump(block);
+    trace.sink(text + "\n");
+  }
   auto cb = std::make_unique<jit::CachedBlock>();
   cb->guest_pc = rip;
   cb->mode = mode.Key();

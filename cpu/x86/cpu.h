@@ -4,7 +4,9 @@
 // (page walk, MMIO, ROM, self-modifying code).
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <string>
 
 #include "cpu/x86/cpu_state.h"
 #include "cpu/x86/mmu.h"
@@ -53,6 +55,14 @@ class Cpu {
   StopReason Run(uint64_t max_insts);
   /// Exceptions are delivered through the IDT (issue 5); until then they always stop the run.
   bool deliver_exceptions = false;
+
+  /// -d trace switches (QEMU's names): in_asm prints each translated block's guest code (Capstone),
+  /// op its optimised IR. Lines go to `trace_sink`.
+  struct Trace {
+    bool in_asm = false;
+    bool op = false;
+    std::function<void(const std::string&)> sink;
+  } trace;
 
   /// Drops all translations (after writing guest code behind the CPU's back, e.g. in tests).
   void FlushTranslations();

@@ -99,6 +99,14 @@ TEST_CASE("bad options name the problem") {
                        UsageError);
 }
 
+TEST_CASE("-d and -D select trace output") {
+  auto r = Parse({"-d", "in_asm,op", "-D", "/tmp/trace.log"});
+  CHECK(r.spec.trace == std::vector<std::string>{"in_asm", "op"});
+  CHECK(r.spec.trace_file == "/tmp/trace.log");
+  CHECK_THROWS_WITH_AS(Parse({"-d", "in_asm,exec"}),
+                       "option -d: unknown log item 'exec' (supported: in_asm, op)", UsageError);
+}
+
 TEST_CASE("key=value splitting") {
   auto kv = SplitKeyValues("isa-debug-exit,iobase=0xf4,flag", "driver");
   REQUIRE(kv.size() == 3);
