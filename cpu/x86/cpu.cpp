@@ -3,6 +3,7 @@
 #include <cstring>
 #include <vector>
 
+#include "cpu/x86/decoder.h"
 #include "cpu/x86/disasm.h"
 #include "cpu/x86/helpers.h"
 #include "cpu/x86/mmu.h"
@@ -15,6 +16,32 @@ namespace {
 constexpr uint64_t kCr0Pe = 1, kEferLma = 1ull << 10;
 constexpr uint16_t kAttrL = 1u << 13, kAttrDb = 1u << 14;
 
+/// What translated code may assume about a segment (TranslationMode::SegBits). In real and
+/// virtual-8086 mode every segment is usable read/write (SDM Vol. 3A 20.1); in protected mode
+/// the cached descriptor decides: a null or not-present segment is unusable (SDM 5.4), code is
+/// readable only with R set and never writable, data is writable only with W set.
+uint8_t SegmentBits(const SegmentCache& seg, bool protected_checks) {
+  uint8_t bits = 0;
+  const uint16_t type = seg.attrs & 0xF;
+  const bool present = seg.attrs & 0x80;
+  const bool is_code = (seg.attrs & 0x10) && (type & 8);
+  if (!protected_checks) {
+    bits = TranslationMode::kSegReadable | TranslationMode::kSegWritable;
+  } else if (present && (seg.attrs & 0x10)) {
+    if (is_code) {
+      if (type & 2) bits |= TranslationMode::kSegReadable;
+    } else {
+      bits |= TranslationMode::kSegReadable;
+      if (type & 2) bits |= TranslationMode::kSegWritable;
+      if (type & 4) bits |= TranslationMode::kSegExpandDown;
+    }
+  }
+  if (seg.attrs & (1u << 14)) bits |= TranslationMode::kSegBig;
+  if (seg.base == 0 && seg.limit == 0xFFFFFFFF && !(bits & TranslationMode::kSegExpandDown))
+    bits |= TranslationMode::kSegFlat;
+  return bits;
+}
+
 bool Canonical(uint64_t a) { return static_cast<uint64_t>((static_cast<int64_t>(a) << 16) >> 16) == a; }
 }  // namespace
 
@@ -25,6 +52,10 @@ Cpu::Cpu(machine::AddressSpace& memory) : memory_(memory), state_(std::make_uniq
   env_.load_slow = &Cpu::LoadSlow;
   env_.store_slow = &Cpu::StoreSlow;
   env_.pc_offset = offsetof(CpuState, rip);
+  env_.raise = [](jit::ExecEnv* env, uint64_t code) {
+    static_cast<Cpu*>(env->cpu)->RaiseException(static_cast<uint8_t>(code), (code & 0x100) != 0,
+                                                static_cast<uint32_t>(code >> 16));
+  };
   env_.interrupt_request = &state_->interrupt_request;
   env_.cpu = this;
   memory_.SetA20ChangedHook([this] { FlushTlb(); });
@@ -80,7 +111,7 @@ TranslationMode Cpu::CurrentMode() const {
   else if (m.protected_mode && !m.v86 && (cs & kAttrDb)) m.code = CodeSize::k32;
   else m.code = CodeSize::k16;
   m.stack32 = m.protected_mode && !m.v86 && (s.seg[kSs].attrs & kAttrDb);
-  m.flat_data = (s.seg[kDs].base | s.seg[kEs].base | s.seg[kSs].base) == 0;
+  for (unsigned i = 0; i < kSegCount; ++i) m.seg[i] = SegmentBits(s.seg[i], m.protected_mode && !m.v86);
   return m;
 }
 
@@ -94,9 +125,10 @@ void Cpu::RaiseException(uint8_t vector, bool has_error, uint32_t error) {
 bool Cpu::TranslateForAccess(uint64_t linear, Access access, uint64_t* phys, bool fill_tlb) {
   CpuState& s = *state_;
   if ((s.efer & kEferLma) && !Canonical(linear)) {
-    // SDM Vol. 3A 3.3.7.1: a non-canonical address raises #GP(0) (#SS for stack references,
-    // which the translator distinguishes once segment checks exist).
+    // SDM Vol. 3A 3.3.7.1: a non-canonical address raises #GP(0), or #SS(0) for references
+    // through SS; which one is settled in ClassifyCanonicalFault once the instruction is known.
     RaiseException(kGP, true, 0);
+    canonical_fault_ = true;
     return false;
   }
   Translation t = Walk(s, memory_, linear, access);
@@ -294,6 +326,26 @@ jit::CachedBlock* Cpu::FindOrTranslate(uint64_t* fault_linear) {
   return TranslateAt(s.rip, Translator::kMaxInsts, true, fault_linear);
 }
 
+void Cpu::ClassifyCanonicalFault() {
+  canonical_fault_ = false;
+  CpuState& s = *state_;
+  uint8_t bytes[15];
+  size_t got = 0;
+  for (; got < sizeof bytes; ++got) {
+    uint64_t phys;
+    Translation t = Walk(s, memory_, s.seg[kCs].base + s.rip + got, Access{false, true, s.cpl == 3});
+    if (!t.ok) break;
+    phys = t.phys;
+    memory_.Read(phys, std::span<uint8_t>(bytes + got, 1));
+  }
+  DecodedInst d;
+  if (Decode(std::span<const uint8_t>(bytes, got), CurrentMode().code, d) != DecodeStatus::kOk) return;
+  bool stack = d.Has(kAttrStack);
+  for (unsigned i = 0; i < d.num_operands; ++i)
+    if (d.operands[i].kind == OperandKind::kMem && d.mem.segment == Seg::kSS) stack = true;
+  if (stack) s.exception_vector = kSS;
+}
+
 StopReason Cpu::Run(uint64_t max_insts) {
   CpuState& s = *state_;
   uint64_t executed = 0;
@@ -302,6 +354,7 @@ StopReason Cpu::Run(uint64_t max_insts) {
     if (halted_) return StopReason::kHalted;
     s.exception_vector = -1;
     env_.fault = false;
+    canonical_fault_ = false;
     uint64_t fault_linear = 0;
     jit::CachedBlock* b = FindOrTranslate(&fault_linear);
     if (b == nullptr) return StopReason::kException;
@@ -328,6 +381,7 @@ StopReason Cpu::Run(uint64_t max_insts) {
           if (r.kind == jit::RunResult::Kind::kFault) return StopReason::kException;
           break;
         }
+        if (canonical_fault_) ClassifyCanonicalFault();
         return StopReason::kException;
       }
       if (halted_ || executed >= max_insts) break;

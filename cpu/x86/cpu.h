@@ -90,6 +90,7 @@ class Cpu {
   static bool LoadSlow(jit::ExecEnv* env, uint64_t addr, unsigned size, uint64_t* value);
   static bool StoreSlow(jit::ExecEnv* env, uint64_t addr, unsigned size, uint64_t value);
   bool AccessPiece(uint64_t addr, unsigned size, bool write, uint64_t* value);
+  void ClassifyCanonicalFault();
 
   machine::AddressSpace& memory_;
   std::unique_ptr<CpuState> state_;
@@ -97,6 +98,7 @@ class Cpu {
   jit::BlockCache cache_;
   CpuStats stats_;
   bool halted_ = false;
+  bool canonical_fault_ = false;  ///< the pending #GP came from a non-canonical address
   const jit::CachedBlock* running_ = nullptr;  ///< the block being executed (SMC detection)
   bool running_uncached_ = false;
   std::unique_ptr<jit::CachedBlock> uncached_;  ///< a one-instruction block run outside the cache

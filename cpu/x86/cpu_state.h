@@ -115,6 +115,9 @@ constexpr uint32_t GprOffset(unsigned r) { return static_cast<uint32_t>(offsetof
 constexpr uint32_t SegBaseOffset(unsigned s) {
   return static_cast<uint32_t>(offsetof(CpuState, seg) + sizeof(SegmentCache) * s + offsetof(SegmentCache, base));
 }
+constexpr uint32_t SegLimitOffset(unsigned s) {
+  return static_cast<uint32_t>(offsetof(CpuState, seg) + sizeof(SegmentCache) * s + offsetof(SegmentCache, limit));
+}
 constexpr uint32_t SegSelectorOffset(unsigned s) {
   return static_cast<uint32_t>(offsetof(CpuState, seg) + sizeof(SegmentCache) * s + offsetof(SegmentCache, selector));
 }

@@ -2,8 +2,8 @@
 // The result of decoding one x86 instruction: a compact POD the translator reads. Everything
 // needed to execute the instruction is here: mnemonic, effective operand/address size, the
 // prefixes seen, up to four explicit operands (with sizes) and the single memory operand.
-// Implicit operands (string-op memory, rDX:rAX of MUL/DIV, the stack, flags, XMM0 of BLENDV*)
-// are not listed; the mnemonic identifies them. SDM Vol. 2A ch. 2 describes the encoding.
+// Implicit operands (all operands of string instructions, rDX:rAX of MUL/DIV, the stack,
+// flags, XMM0 of BLENDV*) are not listed; the mnemonic identifies them. SDM Vol. 2A ch. 2 describes the encoding.
 
 #include <cstdint>
 
@@ -147,11 +147,11 @@ struct DecodedInst {
   Mnemonic mnemonic;      ///< kInvalid unless Decode() returned kOk
   uint8_t length;         ///< total bytes, 1..15
   OpcodeMap map;          ///< opcode map of `opcode`
-  uint8_t opcode;         ///< final opcode byte (for k3DNow: 0x0F; the suffix is in imm)
+  uint8_t opcode;         ///< final opcode byte (for k3DNow: the trailing suffix byte)
   uint8_t modrm;          ///< ModRM byte if has_modrm
   uint8_t sib;            ///< SIB byte if has_sib
-  uint8_t has_modrm : 1;  ///< instruction has a ModRM byte
-  uint8_t has_sib : 1;    ///< instruction has a SIB byte
+  bool has_modrm;         ///< instruction has a ModRM byte
+  bool has_sib;           ///< instruction has a SIB byte
   uint8_t operand_size;   ///< effective operand size 1/2/4/8 (1 for byte forms)
   uint8_t address_size;   ///< effective address size 2/4/8
   uint8_t prefixes;       ///< PrefixBits

@@ -6,6 +6,8 @@
 #include "cpu/x86/decoder.h"
 
 #include <array>
+#include <bit>
+#include <cstring>
 
 #include "cpu/x86/decode_tables.h"
 
@@ -56,10 +58,27 @@ constexpr uint8_t kIndex16[8] = {6, 7, 6, 7, kRegNone, kRegNone, kRegNone, kRegN
 constexpr uint8_t kRegBp = 5;
 constexpr uint8_t kRegSp = 4;
 
+// Little-endian field of 1, 2, 4 or 8 bytes (the caller checked they are available).
+static_assert(std::endian::native == std::endian::little, "ReadLe copies host-order integers");
 uint64_t ReadLe(const uint8_t* p, int n) {
-  uint64_t v = 0;
-  for (int i = n - 1; i >= 0; --i) v = (v << 8) | p[i];
-  return v;
+  switch (n) {
+    case 1: return p[0];
+    case 2: {
+      uint16_t v;
+      std::memcpy(&v, p, 2);
+      return v;
+    }
+    case 4: {
+      uint32_t v;
+      std::memcpy(&v, p, 4);
+      return v;
+    }
+    default: {
+      uint64_t v;
+      std::memcpy(&v, p, 8);
+      return v;
+    }
+  }
 }
 
 constexpr uint64_t SizeMask(int bytes) { return bytes >= 8 ? ~0ull : (1ull << (bytes * 8)) - 1; }
@@ -367,7 +386,9 @@ DecodeStatus Decode(std::span<const uint8_t> bytes, CodeSize mode, DecodedInst& 
   // 3DNow!: the real opcode is the byte after the displacement.
   if (amd3dnow) {
     if (DecodeStatus st = s.Need(1); st != DecodeStatus::kOk) return st;
-    const Node node = kTables.root[static_cast<int>(OpcodeMap::k3DNow)][s.p[s.pos++]];
+    opcode = s.p[s.pos++];
+    map = OpcodeMap::k3DNow;
+    const Node node = kTables.root[static_cast<int>(map)][opcode];
     if (NodePayload(node) == 0) return DecodeStatus::kUndefined;
     def = &kTables.defs[NodePayload(node) - 1];
   }
@@ -379,9 +400,11 @@ DecodeStatus Decode(std::span<const uint8_t> bytes, CodeSize mode, DecodedInst& 
   }
 
   // Explicit operands, in table order; immediates follow the displacement in that order.
+  // String instructions have only implicit operands (rSI/rDI memory, AL/rAX, DX).
   int num_ops = 0;
   int num_imm = 0;
-  for (int i = 0; i < 4; ++i) {
+  const int spec_count = (def->attributes & (kAttrRep | kAttrRepCond)) ? 0 : 4;
+  for (int i = 0; i < spec_count; ++i) {
     const OperandSpec& spec = def->ops[i];
     if (spec.method == Method::kNone) break;
     Operand& op = out.operands[num_ops];

@@ -117,7 +117,7 @@ X86_T(Rd, Spec(Method::kR, Sz::kD)) X86_T(Rq, Spec(Method::kR, Sz::kQ))
 X86_T(Ry, Spec(Method::kR, Sz::kY)) X86_T(Rv, Spec(Method::kR, Sz::kV))
 X86_T(RvMw, Dual(Method::kE, Sz::kV, Sz::kW)) X86_T(RdMb, Dual(Method::kE, Sz::kD, Sz::kB))
 X86_T(RdMw, Dual(Method::kE, Sz::kD, Sz::kW)) X86_T(RyMb, Dual(Method::kE, Sz::kY, Sz::kB))
-X86_T(RyMw, Dual(Method::kE, Sz::kY, Sz::kW))
+X86_T(RyMw, Dual(Method::kE, Sz::kY, Sz::kW)) X86_T(RzMw, Dual(Method::kE, Sz::kZ, Sz::kW))
 // Registers named by the opcode (SDM A.2.3: AL, eAX = 16/32, rAX = 16/32/64).
 X86_T(AL, Spec(Method::kFixedGpr, Sz::kB, 0)) X86_T(CL, Spec(Method::kFixedGpr, Sz::kB, 1))
 X86_T(AX, Spec(Method::kFixedGpr, Sz::kW, 0)) X86_T(DX, Spec(Method::kFixedGpr, Sz::kW, 2))

@@ -22,7 +22,7 @@ void Mov(TranslatorContext& c) {
     // MOV r/m, Sreg: a register destination gets the selector zero-extended (32/64-bit
     // operand size), a memory destination is always 16 bits (SDM Vol. 2B MOV, note).
     Value sel = c.Read(1);
-    if (c.d->operands[0].kind == OperandKind::kMem) c.Store(c.Address(), sel);
+    if (c.d->operands[0].kind == OperandKind::kMem) c.Store(c.Address(2), sel);
     else c.Write(0, c.e.ZExt(TypeOf(c, 0), sel));
     return;
   }
@@ -96,7 +96,7 @@ void Xlat(TranslatorContext& c) {
   Type at = TranslatorContext::SizeType(asz);
   Value offset = e.Add(c.GetReg(kRbx, asz), e.ZExt(at, c.GetReg(kRax, 1)));
   Seg seg = c.d->segment_override == Seg::kNone ? Seg::kDS : c.d->segment_override;
-  c.SetReg(kRax, 1, c.Load(Type::kU8, c.Linear(seg, offset)));
+  c.SetReg(kRax, 1, c.Load(Type::kU8, c.Linear(seg, offset, 1)));
 }
 
 void Movbe(TranslatorContext& c) { c.Write(0, c.e.Bswap(c.ReadAs(1, TypeOf(c, 0)))); }

@@ -52,9 +52,10 @@ struct IrOps {
 }  // namespace
 
 uint64_t TranslationMode::Key() const {
-  return static_cast<uint64_t>(code) | (uint64_t{stack32} << 2) |
-         (uint64_t{protected_mode} << 3) | (uint64_t{v86} << 4) | (uint64_t{cpl} << 5) |
-         (uint64_t{flat_data} << 7);
+  uint64_t k = static_cast<uint64_t>(code) | (uint64_t{stack32} << 2) |
+               (uint64_t{protected_mode} << 3) | (uint64_t{v86} << 4) | (uint64_t{cpl} << 5);
+  for (unsigned i = 0; i < kSegCount; ++i) k |= uint64_t{seg[i]} << (8 + 5 * i);
+  return k;
 }
 
 // --- operands -------------------------------------------------------------------------------
@@ -91,27 +92,58 @@ Value TranslatorContext::EffectiveAddress() {
   return ea;
 }
 
-Value TranslatorContext::Linear(Seg seg, Value offset) {
+Value TranslatorContext::Linear(Seg seg, Value offset, unsigned size, bool write) {
   Value off64 = e.ZExt(Type::kU64, offset);
+  const unsigned s = static_cast<unsigned>(seg);
   if (mode.code == CodeSize::k64) {
-    // SDM Vol. 3A 3.2.4: in 64-bit mode only FS and GS bases are applied.
+    // SDM Vol. 3A 3.2.4: in 64-bit mode only FS and GS bases apply and there are no limits
+    // (non-canonical addresses fault in the page-walk path).
     if (seg != Seg::kFS && seg != Seg::kGS) return off64;
-    return e.Add(e.LoadState(Type::kU64, SegBaseOffset(static_cast<unsigned>(seg))), off64);
+    return e.Add(e.LoadState(Type::kU64, SegBaseOffset(s)), off64);
   }
-  if (mode.flat_data && (seg == Seg::kDS || seg == Seg::kES || seg == Seg::kSS)) return off64;
-  Value base = e.LoadState(Type::kU32, SegBaseOffset(static_cast<unsigned>(seg)));
+  const uint8_t bits = mode.seg[s];
+  if (size > 0) {
+    // SDM Vol. 3A 5.3 / 6.15: limit and type violations raise #SS(0) on the stack segment,
+    // #GP(0) elsewhere.
+    const uint64_t code = seg == Seg::kSS ? (12 | 0x100) : (13 | 0x100);
+    bool allowed = (bits & TranslationMode::kSegReadable) &&
+                   (!write || (bits & TranslationMode::kSegWritable));
+    if (!allowed) {
+      e.Trap(ir::IrEmitter::True(), code);
+    } else if (!(bits & TranslationMode::kSegFlat)) {
+      Value limit = e.ZExt(Type::kU64, e.LoadState(Type::kU32, SegLimitOffset(s)));
+      Value last = e.Add(off64, ir::IrEmitter::Imm64(size - 1));
+      Value bad;
+      if (bits & TranslationMode::kSegExpandDown) {
+        // Valid offsets are limit+1 .. 0xFFFF (or 0xFFFFFFFF with B set).
+        uint64_t top = (bits & TranslationMode::kSegBig) ? 0xFFFFFFFF : 0xFFFF;
+        bad = e.Or(e.Ule(off64, limit), e.Ult(ir::IrEmitter::Imm64(top), last));
+      } else {
+        bad = e.Ult(limit, last);
+      }
+      e.Trap(bad, code);
+    }
+  }
+  if (bits & TranslationMode::kSegFlat) return off64;
+  Value base = e.LoadState(Type::kU32, SegBaseOffset(s));
   // Outside 64-bit mode linear addresses are 32 bits and wrap (SDM Vol. 3A 3.4).
   return e.ZExt(Type::kU64, e.Add(base, e.Trunc(Type::kU32, off64)));
 }
 
-Value TranslatorContext::Address() { return Linear(d->mem.segment, EffectiveAddress()); }
+Value TranslatorContext::Address(unsigned size, bool write) {
+  if (size == 0) {
+    for (unsigned i = 0; i < d->num_operands; ++i)
+      if (d->operands[i].kind == OperandKind::kMem) size = d->operands[i].size;
+  }
+  return Linear(d->mem.segment, EffectiveAddress(), size, write);
+}
 
 Value TranslatorContext::Read(unsigned i) {
   const Operand& op = d->operands[i];
   switch (op.kind) {
     case OperandKind::kGpr: return GetReg(op.reg, op.size);
     case OperandKind::kImm: return Value::Imm(SizeType(op.size), static_cast<uint64_t>(d->imm[op.reg]));
-    case OperandKind::kMem: return Load(SizeType(op.size), Address());
+    case OperandKind::kMem: return Load(SizeType(op.size), Address(op.size, false));
     case OperandKind::kSeg: return e.LoadState(Type::kU16, SegSelectorOffset(op.reg));
     default: return Value::Imm(SizeType(op.size ? op.size : 8), 0);
   }
@@ -123,7 +155,7 @@ void TranslatorContext::Write(unsigned i, Value v) {
   const Operand& op = d->operands[i];
   switch (op.kind) {
     case OperandKind::kGpr: SetReg(op.reg, op.size, v); break;
-    case OperandKind::kMem: Store(Address(), e.ZExt(SizeType(op.size), v)); break;
+    case OperandKind::kMem: Store(Address(op.size, true), e.ZExt(SizeType(op.size), v)); break;
     default: break;
   }
 }
@@ -139,7 +171,7 @@ void TranslatorContext::Push(Value v) {
   unsigned sw = StackWidth();
   unsigned bytes = ir::BitWidth(v.type) / 8;
   Value sp = e.Sub(GetReg(kRsp, sw), Value::Imm(SizeType(sw), bytes));
-  Store(Linear(Seg::kSS, sp), v);  // memory first: a #PF/#SS leaves RSP unchanged
+  Store(Linear(Seg::kSS, sp, bytes, true), v);  // memory first: a #PF/#SS leaves RSP unchanged
   SetReg(kRsp, sw, sp);
 }
 
@@ -147,7 +179,7 @@ Value TranslatorContext::PeekTop(unsigned bytes, unsigned offset) {
   unsigned sw = StackWidth();
   Value sp = GetReg(kRsp, sw);
   if (offset != 0) sp = e.Add(sp, Value::Imm(SizeType(sw), offset));
-  return Load(SizeType(bytes), Linear(Seg::kSS, sp));
+  return Load(SizeType(bytes), Linear(Seg::kSS, sp, bytes, false));
 }
 
 void TranslatorContext::AdjustSp(int64_t delta) {

@@ -21,7 +21,18 @@ struct TranslationMode {
   bool protected_mode = true;     ///< CR0.PE (real mode: segment base = selector << 4)
   bool v86 = false;               ///< RFLAGS.VM
   uint8_t cpl = 3;
-  bool flat_data = false;         ///< DS/ES/SS bases known to be 0 (not 64-bit: always flat)
+
+  /// Per segment register (SegReg order), what translated accesses through it may assume
+  /// (outside 64-bit mode). Usability comes from the cached descriptor (SDM Vol. 3A 5.4-5.5);
+  /// the limit itself is read at run time unless the segment is flat.
+  enum SegBits : uint8_t {
+    kSegReadable = 1,    ///< data, or readable code
+    kSegWritable = 2,    ///< writable data
+    kSegExpandDown = 4,  ///< expand-down data segment
+    kSegBig = 8,         ///< D/B set: an expand-down segment's upper bound is 4 GiB - 1
+    kSegFlat = 16,       ///< base 0, limit 4 GiB - 1, expand-up: no base add, no limit check
+  };
+  uint8_t seg[kSegCount] = {};
 
   /// Packs the mode into the block cache key.
   uint64_t Key() const;
@@ -97,12 +108,15 @@ class TranslatorContext {
   /// GPR access by number at a width; high-byte registers (kRegAH..) are handled.
   Value GetReg(unsigned reg, unsigned bytes);
   void SetReg(unsigned reg, unsigned bytes, Value v);
-  /// The linear address of the memory operand (segment base included).
-  Value Address();
+  /// The linear address of the memory operand (segment base included), checked for an access
+  /// of `size` bytes (default: the memory operand's size) that reads and, if `write`, writes.
+  Value Address(unsigned size = 0, bool write = true);
   /// The effective address (offset) of the memory operand, without the segment base.
   Value EffectiveAddress();
   /// Linear address of `offset` in segment `seg` (adds the base unless it is known to be 0).
-  Value Linear(Seg seg, Value offset);
+  /// With `size` > 0 the access is checked against the segment's rights and limit (#GP(0), or
+  /// #SS(0) for SS), as the SDM requires outside 64-bit mode (Vol. 3A 5.3).
+  Value Linear(Seg seg, Value offset, unsigned size = 0, bool write = false);
   Value Load(Type t, Value linear) { return e.LoadMem(t, linear); }
   void Store(Value linear, Value v) { e.StoreMem(linear, v); }
 

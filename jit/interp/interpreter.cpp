@@ -20,7 +20,7 @@ enum Handler : uint16_t {
   kLoadMem8, kLoadMem16, kLoadMem32, kLoadMem64,
   kStoreMem8, kStoreMem16, kStoreMem32, kStoreMem64,
   kAddH, kSubH, kAndH, kOrH, kXorH, kEqH, kNeH, kUltH, kUleH, kSelectH, kCopyH, kMaskH,
-  kGenericH, kCallHelperH, kAtomicRmwH, kAtomicCmpXchgH, kEndH, kHandlerCount
+  kGenericH, kCallHelperH, kAtomicRmwH, kAtomicCmpXchgH, kTrapH, kEndH, kHandlerCount
 };
 
 const void* const* g_labels = nullptr;
@@ -137,6 +137,7 @@ Handler HandlerFor(const ir::Inst& inst) {
     case Opcode::kCallHelper: return kCallHelperH;
     case Opcode::kAtomicRmw: return kAtomicRmwH;
     case Opcode::kAtomicCmpXchg: return kAtomicCmpXchgH;
+    case Opcode::kTrap: return kTrapH;
     default: return kGenericH;
   }
 }
@@ -149,7 +150,7 @@ RunResult Execute(const InterpBlock* block, ExecEnv* env) {
       &&LoadMem8, &&LoadMem16, &&LoadMem32, &&LoadMem64,
       &&StoreMem8, &&StoreMem16, &&StoreMem32, &&StoreMem64,
       &&AddH, &&SubH, &&AndH, &&OrH, &&XorH, &&EqH, &&NeH, &&UltH, &&UleH, &&SelectH, &&CopyH, &&MaskH,
-      &&GenericH, &&CallHelperH, &&AtomicRmwH, &&AtomicCmpXchgH, &&EndH};
+      &&GenericH, &&CallHelperH, &&AtomicRmwH, &&AtomicCmpXchgH, &&TrapH, &&EndH};
   if (block == nullptr) {
     g_labels = labels;
     return {};
@@ -261,6 +262,12 @@ AtomicCmpXchgH:
   if (!AtomicCmpXchg(*env, s[op->a], s[op->b], s[op->c], static_cast<Type>(op->type), &s[op->dst]))
     goto Fault;
   NEXT();
+TrapH:
+  if (s[op->a] != 0) {
+    env->raise(env, op->imm);
+    goto Fault;
+  }
+  NEXT();
 EndH:
   switch (block->terminal) {
     case ir::Terminal::Kind::kJump:
@@ -327,7 +334,8 @@ InterpBlock Interpreter::Compile(const ir::Block& block) {
       case Opcode::kLoadState:
       case Opcode::kStoreState:
       case Opcode::kCallHelper:
-      case Opcode::kAtomicRmw: op.imm = inst.imm; break;
+      case Opcode::kAtomicRmw:
+      case Opcode::kTrap: op.imm = inst.imm; break;
       default: op.imm = ir::TypeMask(inst.type); break;
     }
     if (ir::Info(inst.op).result != ir::Kind::kVoid && inst.type != Type::kVoid) {

@@ -69,6 +69,9 @@ class IrEmitter {
   Value Sle(Value a, Value b) { return Compare(Opcode::kSle, a, b); }
   Value Select(Value c, Value a, Value b);
 
+  /// Raises the exception `code` (meaning given by the ISA's ExecEnv::raise) if `cond` holds.
+  void Trap(Value cond, uint64_t code) { Emit(Opcode::kTrap, Type::kVoid, code, cond); }
+
   /// Calls helper `id` with up to two arguments; the result has type `t` (kVoid for none).
   Value CallHelper(Type t, uint32_t id, Value a = {}, Value b = {});
 

@@ -94,6 +94,10 @@ void ConstantFold(Block& block) {
     Inst& inst = block.insts[i];
     if (inst.dead) continue;
     subst.ApplyTo(inst);
+    if (inst.op == Opcode::kTrap && inst.args[0].is_imm() && inst.args[0].imm == 0) {
+      inst.dead = true;  // a trap whose condition is known false never fires
+      continue;
+    }
     if (!(Info(inst.op).props & kPure)) continue;
     bool all_imm = true;
     size_t n = ValueArgKinds(inst.op).size();
