@@ -68,6 +68,9 @@ bool DivideError(Gen& g) {
   in.opcode = {static_cast<uint8_t>(bits == 8 ? 0xF6 : 0xF7)};
   if (!in.rm.is_mem) g.Reserve(in.rm.reg);
   if (!Prologue(g) || !g.Emit(in)) return false;
+  // The prologue may overwrite the divisor in memory; then the divide completes, and DIV/IDIV
+  // leave all six status flags undefined (SDM Vol. 2A DIV), so they must not be compared.
+  g.Flags("div");
   g.Text(std::string(is_signed ? "idiv " : "div ") + RmText(in.rm, bits) + " (#DE expected)");
   return true;
 }
