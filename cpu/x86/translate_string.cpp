@@ -5,10 +5,12 @@
 // Without a repeat prefix an instruction is inline IR. With one, a helper performs a bounded
 // number of iterations per call, keeping rCX/rSI/rDI/flags in CpuState exact after every
 // iteration, and the translated code branches back to the instruction while the count is not
-// exhausted: the instruction stays interruptible and restartable (SDM Vol. 2B REP: "a repeating
-// string operation can be suspended by an exception or interrupt... the registers point to the
-// next element and EIP to the string instruction").
+// exhausted. That keeps the instruction interruptible and restartable as SDM Vol. 2B REP
+// describes: when an exception or interrupt suspends it, rSI/rDI point to the next elements,
+// rCX holds the count after the last completed iteration and rIP the string instruction.
 
+#include <algorithm>
+#include <cstddef>
 #include <cstring>
 
 #include "cpu/x86/cpu.h"
@@ -31,7 +33,7 @@ struct Descriptor {
   unsigned size_log2;  ///< element size
   unsigned asz;        ///< address size in bytes (2/4/8): counter and index width
   RepKind rep;
-  unsigned src_seg;    ///< segment of the rSI operand (DS unless overridden)
+  unsigned src_seg;  ///< segment of the rSI operand (DS unless overridden)
   bool mode64;
 
   uint64_t Pack() const {
@@ -39,9 +41,12 @@ struct Descriptor {
            (static_cast<uint64_t>(rep) << 9) | (uint64_t{src_seg} << 11) | (uint64_t{mode64} << 14);
   }
   static Descriptor Unpack(uint64_t v) {
-    return {static_cast<StrOp>(v & 7), static_cast<unsigned>((v >> 3) & 3),
-            static_cast<unsigned>((v >> 5) & 15), static_cast<RepKind>((v >> 9) & 3),
-            static_cast<unsigned>((v >> 11) & 7), ((v >> 14) & 1) != 0};
+    return {static_cast<StrOp>(v & 7),
+            static_cast<unsigned>((v >> 3) & 3),
+            static_cast<unsigned>((v >> 5) & 15),
+            static_cast<RepKind>((v >> 9) & 3),
+            static_cast<unsigned>((v >> 11) & 7),
+            ((v >> 14) & 1) != 0};
   }
 };
 
@@ -63,8 +68,10 @@ uint64_t AddrMask(unsigned asz) { return asz == 8 ? ~uint64_t{0} : (uint64_t{1} 
 /// Writes an address-size register (SDM Vol. 1 3.4.1.1: 32-bit writes zero-extend, 16-bit
 /// writes keep bits 63:16).
 void PutReg(CpuState& s, unsigned reg, unsigned asz, uint64_t v) {
-  if (asz == 2) s.gpr[reg] = (s.gpr[reg] & ~uint64_t{0xFFFF}) | (v & 0xFFFF);
-  else s.gpr[reg] = v & AddrMask(asz);
+  if (asz == 2)
+    s.gpr[reg] = (s.gpr[reg] & ~uint64_t{0xFFFF}) | (v & 0xFFFF);
+  else
+    s.gpr[reg] = v & AddrMask(asz);
 }
 
 /// Where an access of a run can go: straight to host memory, or through the slow path.
@@ -103,11 +110,11 @@ PageStatus ResolvePage(Cpu& cpu, CpuState& s, uint64_t linear, bool write, HostP
 struct RepRun {
   Descriptor d;
   unsigned size;
-  int64_t step;         ///< +size (DF=0) or -size (DF=1)
-  uint64_t mask;        ///< address-size mask
+  int64_t step;   ///< +size (DF=0) or -size (DF=1)
+  uint64_t mask;  ///< address-size mask
   uint64_t src_base, dst_base;
   uint64_t count, si, di;
-  uint64_t acc;         ///< rAX at the element size (SCAS, STOS)
+  uint64_t acc;  ///< rAX at the element size (SCAS, STOS)
   bool compared = false;
   uint64_t last_a = 0, last_b = 0;
 
@@ -163,7 +170,8 @@ uint64_t HostElements(RepRun& r, uint8_t* src, uint8_t* dst, uint64_t n, bool* s
       uint8_t* lo_d = step > 0 ? dst : dst - (n - 1) * sizeof(T);
       // Element-by-element copying equals memmove unless a later element reads bytes an
       // earlier one wrote (destination ahead of the source in the walking direction).
-      bool hazard = lo_d < lo_s + len && lo_s < lo_d + len && (step > 0 ? lo_d > lo_s : lo_d < lo_s);
+      bool hazard =
+          lo_d < lo_s + len && lo_s < lo_d + len && (step > 0 ? lo_d > lo_s : lo_d < lo_s);
       if (!hazard) {
         std::memmove(lo_d, lo_s, len);
       } else {
@@ -212,7 +220,8 @@ bool SlowElement(jit::ExecEnv* env, RepRun& r, bool* stop) {
   uint64_t a = 0, b = 0;
   switch (r.d.op) {
     case StrOp::kMovs:
-      if (!env->load_slow(env, src, r.size, &a) || !env->store_slow(env, dst, r.size, a)) return false;
+      if (!env->load_slow(env, src, r.size, &a) || !env->store_slow(env, dst, r.size, a))
+        return false;
       break;
     case StrOp::kStos:
       if (!env->store_slow(env, dst, r.size, r.acc)) return false;
@@ -224,9 +233,11 @@ bool SlowElement(jit::ExecEnv* env, RepRun& r, bool* stop) {
     case StrOp::kCmps:
     case StrOp::kScas:
       a = r.acc;
-      if (r.d.op == StrOp::kCmps && !r.DestFirst() && !env->load_slow(env, src, r.size, &a)) return false;
+      if (r.d.op == StrOp::kCmps && !r.DestFirst() && !env->load_slow(env, src, r.size, &a))
+        return false;
       if (!env->load_slow(env, dst, r.size, &b)) return false;
-      if (r.d.op == StrOp::kCmps && r.DestFirst() && !env->load_slow(env, src, r.size, &a)) return false;
+      if (r.d.op == StrOp::kCmps && r.DestFirst() && !env->load_slow(env, src, r.size, &a))
+        return false;
       r.compared = true;
       r.last_a = a;
       r.last_b = b;
@@ -243,12 +254,15 @@ void Commit(CpuState& s, const RepRun& r) {
   if (UsesDest(r.d.op)) PutReg(s, kRdi, asz, r.di);
   PutReg(s, kRcx, asz, r.count);
   if (r.d.op == StrOp::kLods) {
-    if (r.size == 1) s.gpr[kRax] = (s.gpr[kRax] & ~uint64_t{0xFF}) | r.acc;
-    else if (r.size == 2) s.gpr[kRax] = (s.gpr[kRax] & ~uint64_t{0xFFFF}) | r.acc;
-    else s.gpr[kRax] = r.acc;  // LODSD zero-extends into RAX like any 32-bit write
+    if (r.size == 1)
+      s.gpr[kRax] = (s.gpr[kRax] & ~uint64_t{0xFF}) | r.acc;
+    else if (r.size == 2)
+      s.gpr[kRax] = (s.gpr[kRax] & ~uint64_t{0xFFFF}) | r.acc;
+    else
+      s.gpr[kRax] = r.acc;  // LODSD zero-extends into RAX like any 32-bit write
   }
   if (r.compared) {
-    // CMPS/SCAS set the flags as CMP does (SDM Vol. 2B CMPS: "temp := SRC1 - SRC2").
+    // CMPS/SCAS set the flags as CMP does, from SRC1 - SRC2 (SDM Vol. 2B CMPS, SCAS).
     const uint64_t m = r.size == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * r.size)) - 1;
     s.cc_op = CcOp(CcKind::kSub, r.d.size_log2);
     s.cc_dst = (r.last_a - r.last_b) & m;
@@ -322,10 +336,18 @@ uint64_t StringOpHelper(jit::ExecEnv* env, uint64_t descriptor, uint64_t) {
       uint8_t* sp = uses_src ? src.page + (src_lin & 0xFFF) : nullptr;
       uint8_t* dp = uses_dst ? dst.page + (dst_lin & 0xFFF) : nullptr;
       switch (r.size) {
-        case 1: done = HostElements<uint8_t>(r, sp, dp, n, &stop); break;
-        case 2: done = HostElements<uint16_t>(r, sp, dp, n, &stop); break;
-        case 4: done = HostElements<uint32_t>(r, sp, dp, n, &stop); break;
-        default: done = HostElements<uint64_t>(r, sp, dp, n, &stop); break;
+        case 1:
+          done = HostElements<uint8_t>(r, sp, dp, n, &stop);
+          break;
+        case 2:
+          done = HostElements<uint16_t>(r, sp, dp, n, &stop);
+          break;
+        case 4:
+          done = HostElements<uint32_t>(r, sp, dp, n, &stop);
+          break;
+        default:
+          done = HostElements<uint64_t>(r, sp, dp, n, &stop);
+          break;
       }
       work += done * unit;
     } else {
@@ -365,9 +387,15 @@ void Single(TranslatorContext& c, StrOp op) {
   auto src = [&] { return c.Linear(SourceSegment(*c.d), si); };
   auto dst = [&] { return c.Linear(Seg::kES, di); };
   switch (op) {
-    case StrOp::kMovs: c.Store(dst(), c.Load(t, src())); break;
-    case StrOp::kStos: c.Store(dst(), c.GetReg(kRax, size)); break;
-    case StrOp::kLods: a = c.Load(t, src()); break;
+    case StrOp::kMovs:
+      c.Store(dst(), c.Load(t, src()));
+      break;
+    case StrOp::kStos:
+      c.Store(dst(), c.GetReg(kRax, size));
+      break;
+    case StrOp::kLods:
+      a = c.Load(t, src());
+      break;
     case StrOp::kCmps:
       // SDM Vol. 2B CMPS: SRC1 is [rSI], SRC2 is [rDI]. The SDM does not order the two reads;
       // the reference host (AMD) reads [rDI] first, so when both fault rDI's #PF is reported.
@@ -400,8 +428,12 @@ void StringInst(TranslatorContext& c) {
       rep = RepKind::kRep;  // F2 and F3 both repeat MOVS/LODS/STOS (the Z bit is not tested)
   }
   if (rep == RepKind::kNone) return Single(c, kOp);
-  Descriptor desc{kOp, Log2(d.operand_size), d.address_size, rep,
-                  static_cast<unsigned>(SourceSegment(d)), c.mode.code == CodeSize::k64};
+  Descriptor desc{kOp,
+                  Log2(d.operand_size),
+                  d.address_size,
+                  rep,
+                  static_cast<unsigned>(SourceSegment(d)),
+                  c.mode.code == CodeSize::k64};
   Value again = c.Call(HelperId::kStringOp, Type::kU64, ir::IrEmitter::Imm64(desc.Pack()));
   // Re-enter the instruction until the helper reports it complete; each pass ends the block,
   // so the dispatcher sees interrupts and the instruction budget between passes.
