@@ -106,6 +106,24 @@ PageStatus ResolvePage(Cpu& cpu, CpuState& s, uint64_t linear, bool write, HostP
   return PageStatus::kHost;
 }
 
+/// How many consecutive elements, starting at `offset` and moving by `step`, pass the segment
+/// checks outside 64-bit mode (SDM Vol. 3A 5.3): 0 when the first one already violates the
+/// segment's rights or limit.
+uint64_t SegmentFit(const SegmentCache& seg, uint8_t bits, bool write, uint64_t offset,
+                    unsigned size, int64_t step) {
+  if (!(bits & TranslationMode::kSegReadable) || (write && !(bits & TranslationMode::kSegWritable)))
+    return 0;
+  if (bits & TranslationMode::kSegFlat) return ~uint64_t{0};
+  const uint64_t limit = seg.limit, last = offset + size - 1;
+  if (bits & TranslationMode::kSegExpandDown) {
+    const uint64_t top = (bits & TranslationMode::kSegBig) ? 0xFFFFFFFF : 0xFFFF;
+    if (offset <= limit || last > top) return 0;
+    return step > 0 ? (top - last) / size + 1 : (offset - limit - 1) / size + 1;
+  }
+  if (last > limit) return 0;
+  return step > 0 ? (limit - last) / size + 1 : ~uint64_t{0};
+}
+
 /// The state of one REP execution while the helper runs.
 struct RepRun {
   Descriptor d;
@@ -298,11 +316,31 @@ uint64_t StringOpHelper(jit::ExecEnv* env, uint64_t descriptor, uint64_t) {
   r.dst_base = SegmentBase(s, kEs, r.d.mode64);  // ES:rDI cannot be overridden
   const bool uses_src = UsesSource(r.d.op), uses_dst = UsesDest(r.d.op);
   const bool writes = r.d.op == StrOp::kMovs || r.d.op == StrOp::kStos;
+  const TranslationMode mode = cpu.CurrentMode();
   const bool bulk = writes;  // host copies/fills cost per byte; compares per element
   bool stop = false;
   uint64_t work = 0, total = 0;
   while (r.count != 0 && !stop && work < kWorkPerCall) {
     uint64_t n = r.count;
+    if (!r.d.mode64) {
+      // Segmentation comes before paging, access by access: the source element's checks, then
+      // the destination's (a source #PF is reported before a destination #GP).
+      const uint8_t sb = mode.seg[r.d.src_seg], db = mode.seg[kEs];
+      uint64_t sfit = uses_src ? SegmentFit(s.seg[r.d.src_seg], sb, false, r.si, r.size, r.step) : ~uint64_t{0};
+      uint64_t dfit = uses_dst ? SegmentFit(s.seg[kEs], db, writes, r.di, r.size, r.step) : ~uint64_t{0};
+      if (sfit == 0) {
+        cpu.RaiseException(r.d.src_seg == kSs ? kSS : kGP, true, 0);
+        break;
+      }
+      if (dfit == 0) {
+        HostPage probe{};
+        if (uses_src && ResolvePage(cpu, s, r.LinearOf(r.src_base, r.si), false, &probe) == PageStatus::kFault)
+          break;
+        cpu.RaiseException(kGP, true, 0);  // ES is never the stack segment
+        break;
+      }
+      n = std::min({n, sfit, dfit});
+    }
     if (uses_src) n = std::min(n, r.Fit(r.src_base, r.si));
     if (uses_dst) n = std::min(n, r.Fit(r.dst_base, r.di));
     const uint64_t unit = bulk ? r.size : 8;
@@ -384,8 +422,9 @@ void Single(TranslatorContext& c, StrOp op) {
   Value si, di, a, b;
   if (UsesSource(op)) si = c.GetReg(kRsi, asz);
   if (UsesDest(op)) di = c.GetReg(kRdi, asz);
-  auto src = [&] { return c.Linear(SourceSegment(*c.d), si); };
-  auto dst = [&] { return c.Linear(Seg::kES, di); };
+  const bool writes = op == StrOp::kMovs || op == StrOp::kStos;
+  auto src = [&] { return c.Linear(SourceSegment(*c.d), si, size, false); };
+  auto dst = [&] { return c.Linear(Seg::kES, di, size, writes); };
   switch (op) {
     case StrOp::kMovs:
       c.Store(dst(), c.Load(t, src()));
