@@ -29,9 +29,10 @@ uint64_t EnterFlatLongMode(Cpu& cpu, uint64_t tables, uint64_t bytes) {
   s.efer = (1 << 8) | (1 << 10) | (1 << 11);  // LME | LMA | NXE
   s.cr0 = 0x80000011;                         // PG | ET | PE
   s.cpl = 0;
-  // attrs: type | S | P, plus L for the code segment (SDM Vol. 3A 3.4.5).
-  s.seg[kCs] = {0, 0xFFFFFFFF, 0x10, 0x9B | (1 << 13)};
-  for (int r : {kDs, kEs, kSs, kFs, kGs}) s.seg[r] = {0, 0xFFFFFFFF, 0x18, 0x93};
+  // attrs: type | S | P | G, plus L for the code segment and D/B for data (SDM Vol. 3A 3.4.5):
+  // the descriptors __BOOT_CS 0x00AF9B000000FFFF and __BOOT_DS 0x00CF93000000FFFF describe.
+  s.seg[kCs] = {0, 0xFFFFFFFF, 0x10, 0xA09B};
+  for (int r : {kDs, kEs, kSs, kFs, kGs}) s.seg[r] = {0, 0xFFFFFFFF, 0x18, 0xC093};
   cpu.StateChanged();
   return (2 + gibs) * 0x1000;
 }

@@ -79,16 +79,10 @@ void* HostAddress(const jit::ExecEnv* env, uint64_t linear, unsigned bytes) {
 /// it, stores rCX:rBX if equal, else loads it into rDX:rAX. Returns the new ZF. The destination
 /// is always written (the old value back on a mismatch, SDM Vol. 2A CMPXCHG8B), so a read-only
 /// page faults either way; registers change only after memory, so faults are precise.
-///
-/// bytes 0 is a sub-operation for the stack family (translate_stack.cpp) until the helper table
-/// has a conditional-exception helper: raise #GP(0) if `linear` is nonzero.
+
 uint64_t Cmpxchg16bHelper(jit::ExecEnv* env, uint64_t linear, uint64_t bytes) {
   Cpu& cpu = *static_cast<Cpu*>(env->cpu);
   CpuState& s = cpu.state();
-  if (bytes == 0) {
-    if (linear != 0) cpu.RaiseException(kGP, true, 0);
-    return 0;
-  }
   const bool wide = bytes == 16;
   // SDM Vol. 2A CMPXCHG16B: a misaligned m128 is #GP(0), before any access.
   if (wide && (linear & 15) != 0) {
@@ -141,10 +135,11 @@ uint64_t Cmpxchg16bHelper(jit::ExecEnv* env, uint64_t linear, uint64_t bytes) {
     lo = old & mask;
     hi = old >> 32;
   } else {
-    // Slow path (MMIO, ROM, a page holding translated code or not yet dirty, a page-crossing
+    // Slow path (MMIO, ROM, a page holding translated code, a page-crossing
     // CMPXCHG8B): plain accesses through the Cpu, atomic only with respect to this vCPU.
     if (wide) {
-      if (!env->load_slow(env, linear, 8, &lo) || !env->load_slow(env, wrap(linear + 8), 8, &hi)) return 0;
+      if (!env->load_slow(env, linear, 8, &lo) || !env->load_slow(env, wrap(linear + 8), 8, &hi))
+        return 0;
     } else {
       uint64_t old;
       if (!env->load_slow(env, linear, 8, &old)) return 0;
@@ -159,9 +154,13 @@ uint64_t Cmpxchg16bHelper(jit::ExecEnv* env, uint64_t linear, uint64_t bytes) {
       // first invalidates any code there (or restarts with nothing changed); afterwards only
       // the low half's store can restart, and it comes before any change. MMIO (no read tag)
       // holds no code and must not see the extra write.
-      const jit::TlbEntry& e = env->tlb->entries[(linear >> jit::kPageBits) & (jit::kTlbEntries - 1)];
-      if (e.read_tag == (linear & jit::kPageMask) && !env->store_slow(env, linear + 8, 8, hi)) return 0;
-      if (!env->store_slow(env, linear, 8, store_lo) || !env->store_slow(env, linear + 8, 8, store_hi)) return 0;
+      const jit::TlbEntry& e =
+          env->tlb->entries[(linear >> jit::kPageBits) & (jit::kTlbEntries - 1)];
+      if (e.read_tag == (linear & jit::kPageMask) && !env->store_slow(env, linear + 8, 8, hi))
+        return 0;
+      if (!env->store_slow(env, linear, 8, store_lo) ||
+          !env->store_slow(env, linear + 8, 8, store_hi))
+        return 0;
     } else if (!env->store_slow(env, linear, 8, store_lo | store_hi << 32)) {
       return 0;
     }
@@ -230,19 +229,22 @@ void Cmpxchg(TranslatorContext& c) {
   Type t = TranslatorContext::SizeType(bytes);
   Value acc = c.GetReg(kRax, bytes);
   Value src = c.Read(1);
-  Value old;
+  Value old, equal;
   if (Locked(c)) {
     old = e.AtomicCmpXchg(c.Address(), acc, src);
+    equal = e.Eq(old, acc);
   } else if (c.d->operands[0].kind == OperandKind::kMem) {
     Value addr = c.Address();
     old = c.Load(t, addr);
-    c.Store(addr, e.Select(e.Eq(old, acc), src, old));
+    equal = e.Eq(old, acc);
+    c.Store(addr, e.Select(equal, src, old));
   } else {
     old = c.Read(0);
+    equal = e.Eq(old, acc);
   }
-  Value equal = e.Eq(old, acc);
   SetRegIf(c, kRax, bytes, e.Xor(equal, IrEmitter::True()), old);
-  if (c.d->operands[0].kind == OperandKind::kGpr) SetRegIf(c, c.d->operands[0].reg, bytes, equal, src);
+  if (c.d->operands[0].kind == OperandKind::kGpr)
+    SetRegIf(c, c.d->operands[0].reg, bytes, equal, src);
   c.SetFlags(CcKind::kSub, bytes, e.Sub(acc, old), old);
 }
 
@@ -251,7 +253,8 @@ void Cmpxchg(TranslatorContext& c) {
 void CmpxchgWide(TranslatorContext& c) {
   auto& e = c.e;
   Value arith = c.ArithFlags();
-  Value zf = c.Call(HelperId::kCmpxchg16b, Type::kU64, c.Address(), IrEmitter::Imm64(c.d->operands[0].size));
+  Value zf = c.Call(HelperId::kCmpxchg16b, Type::kU64, c.Address(),
+                    IrEmitter::Imm64(c.d->operands[0].size));
   c.SetArithFlags(e.Or(e.And(arith, IrEmitter::Imm64(~kZf)), e.Shl(zf, IrEmitter::Imm8(6))));
 }
 

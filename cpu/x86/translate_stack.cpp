@@ -1,10 +1,11 @@
 // Stack instructions: PUSH, POP, PUSHA/PUSHAD, POPA/POPAD, PUSHF/PUSHFD/PUSHFQ,
 // POPF/POPFD/POPFQ, ENTER, LEAVE (SDM Vol. 2B).
 //
-// Precise faults: every handler does its loads and stores first and writes registers and
-// flags last, so a fault leaves the registers as they were. Stores an instruction completed
-// before a later access faulted stay in memory, as on hardware (an ENTER or PUSHA that faults
-// half-way has already written its first slots; the differential oracle checks this).
+// Precise faults: the handlers do their loads and stores first and write registers and flags
+// last, so a fault leaves the registers as they were (POPA, whose partial register loads the
+// hardware keeps, is the one exception; see there). Stores completed before a later access
+// faulted stay in memory, as on hardware: an ENTER or PUSHA that faults half-way has already
+// written its first slots, and the differential oracle checks this.
 //
 // POP to a segment register needs a descriptor load (the system family): until it exists,
 // POP ES/SS/DS/FS/GS raise #UD.
@@ -28,7 +29,6 @@ constexpr uint32_t kCr4Offset = offsetof(CpuState, cr4);
 constexpr uint64_t kCr4Vme = 1 << 0;
 
 /// Helper sub-operation of kCmpxchg16b (translate_atomic.cpp): b = 0 raises #GP(0) when a != 0.
-constexpr uint64_t kConditionalGp = 0;
 
 /// The flag bits a 16-bit POPF can load (bits 0-15 less the reserved ones, SDM Vol. 1 3.4.3).
 constexpr uint64_t kFlags16 = kArithFlags | kTf | kIf | kDf | kIopl | kNt;
@@ -51,12 +51,19 @@ Value MergedRsp(TranslatorContext& c, Value sp) {
   return e.Or(upper, e.ZExt(Type::kU64, sp));
 }
 
-/// A stack slot's linear address (SS:sp).
-Value Slot(TranslatorContext& c, Value sp) { return c.Linear(Seg::kSS, sp); }
+/// A stack slot's linear address (SS:sp) for a `bytes`-wide access, checked against SS's
+/// rights and limit (#SS(0)) outside 64-bit mode.
+Value Slot(TranslatorContext& c, Value sp, unsigned bytes, bool write) {
+  return c.Linear(Seg::kSS, sp, bytes, write);
+}
 
 /// Raises #GP(0) at run time when `cond` (U1) holds; nothing else changes.
-void GpIf(TranslatorContext& c, Value cond) {
-  c.Call(HelperId::kCmpxchg16b, Type::kVoid, c.e.ZExt(Type::kU64, cond), IrEmitter::Imm64(kConditionalGp));
+void GpIf(TranslatorContext& c, Value cond) { c.e.Trap(cond, 13 | 0x100); }
+
+/// CR4.VME at run time (U1).
+Value Vme(TranslatorContext& c) {
+  Value cr4 = c.e.LoadState(Type::kU64, kCr4Offset);
+  return c.e.Ne(c.e.And(cr4, IrEmitter::Imm64(kCr4Vme)), IrEmitter::Imm64(0));
 }
 
 /// IOPL from the run-time RFLAGS (U64, 0..3).
@@ -115,7 +122,8 @@ void Pusha(TranslatorContext& c) {
   Value sp = c.GetReg(kRsp, c.StackWidth());
   Value regs[8];
   for (unsigned r = 0; r < 8; ++r) regs[r] = c.GetReg(r, bytes);
-  for (unsigned r = 0; r < 8; ++r) c.Store(Slot(c, SpPlus(c, sp, -static_cast<int64_t>((r + 1) * bytes))), regs[r]);
+  for (unsigned r = 0; r < 8; ++r)
+    c.Store(Slot(c, SpPlus(c, sp, -static_cast<int64_t>((r + 1) * bytes)), bytes, true), regs[r]);
   c.SetReg(kRsp, c.StackWidth(), SpPlus(c, sp, -8 * static_cast<int64_t>(bytes)));
 }
 
@@ -128,7 +136,7 @@ void Popa(TranslatorContext& c) {
   unsigned bytes = c.d->operand_size;
   Value sp = c.GetReg(kRsp, c.StackWidth());
   for (unsigned k = 0; k < 8; ++k) {
-    Value v = c.Load(SizeType(bytes), Slot(c, SpPlus(c, sp, k * bytes)));
+    Value v = c.Load(SizeType(bytes), Slot(c, SpPlus(c, sp, k * bytes), bytes, false));
     if (7 - k != kRsp) c.SetReg(7 - k, bytes, v);
   }
   c.SetReg(kRsp, c.StackWidth(), SpPlus(c, sp, 8 * bytes));
@@ -143,14 +151,16 @@ void Pushf(TranslatorContext& c) {
   Value image = e.And(c.Rflags(), IrEmitter::Imm64(~uint64_t{kVm | kRf}));
   if (c.mode.v86) {
     // Virtual-8086 mode: IOPL 3 pushes as usual. With IOPL < 3, CR4.VME and a 16-bit operand
-    // push IF := VIF and IOPL := 3; otherwise #GP(0) (SDM Vol. 2B PUSHF, Vol. 3A 20.3).
-    Value vme = e.Ne(e.And(e.LoadState(Type::kU64, kCr4Offset), IrEmitter::Imm64(kCr4Vme)), IrEmitter::Imm64(0));
+    // push IF := VIF and IOPL := 3; otherwise #GP(0) (SDM Vol. 2B PUSHF; Vol. 3B, 8086 emulation:
+    // virtual-8086 mode extensions).
+    Value vme = Vme(c);
     Value iopl3 = e.Eq(Iopl(c, image), IrEmitter::Imm64(3));
     Value virt = e.And(e.Xor(iopl3, IrEmitter::True()), vme);
     if (bytes != 2) virt = Value::Imm(Type::kU1, 0);
     GpIf(c, e.Xor(e.Or(iopl3, virt), IrEmitter::True()));
     Value vif_as_if = e.And(e.Lshr(image, IrEmitter::Imm8(19 - 9)), IrEmitter::Imm64(kIf));
-    Value virt_image = e.Or(e.Or(e.And(image, IrEmitter::Imm64(~uint64_t{kIf})), vif_as_if), IrEmitter::Imm64(kIopl));
+    Value virt_image = e.Or(e.Or(e.And(image, IrEmitter::Imm64(~uint64_t{kIf})), vif_as_if),
+                            IrEmitter::Imm64(kIopl));
     image = e.Select(virt, virt_image, image);
   }
   c.Push(e.Trunc(SizeType(bytes), image));
@@ -176,14 +186,17 @@ void Popf(TranslatorContext& c) {
     Value virt = Value::Imm(Type::kU1, 0);
     Value bad = e.Xor(iopl3, IrEmitter::True());
     if (bytes == 2) {
-      Value vme = e.Ne(e.And(e.LoadState(Type::kU64, kCr4Offset), IrEmitter::Imm64(kCr4Vme)), IrEmitter::Imm64(0));
+      Value vme = Vme(c);
       virt = e.And(bad, vme);
-      auto bit = [&](Value v, uint64_t b) { return e.Ne(e.And(v, IrEmitter::Imm64(b)), IrEmitter::Imm64(0)); };
+      auto bit = [&](Value v, uint64_t b) {
+        return e.Ne(e.And(v, IrEmitter::Imm64(b)), IrEmitter::Imm64(0));
+      };
       Value trap = e.Or(bit(popped, kTf), e.And(bit(popped, kIf), bit(old, kVip)));
       bad = e.Or(e.And(bad, e.Xor(vme, IrEmitter::True())), e.And(virt, trap));
     }
     GpIf(c, bad);
-    mask = e.Select(virt, IrEmitter::Imm64(size_bits & ~(kIf | kIopl)), IrEmitter::Imm64(size_bits & ~kIopl));
+    mask = e.Select(virt, IrEmitter::Imm64(size_bits & ~(kIf | kIopl)),
+                    IrEmitter::Imm64(size_bits & ~kIopl));
     // VIF is replaced only on the VME path: clear the old one there and add the popped IF.
     Value vif = e.And(e.Shl(popped, IrEmitter::Imm8(19 - 9)), IrEmitter::Imm64(kVif));
     old = e.Select(virt, e.And(old, IrEmitter::Imm64(~uint64_t{kVif})), old);
@@ -227,24 +240,24 @@ void Enter(TranslatorContext& c) {
   const int64_t step = static_cast<int64_t>(bytes);
 
   Value sp = SpPlus(c, c.GetReg(kRsp, sw), -step);
-  c.Store(Slot(c, sp), c.GetReg(kRbp, bytes));
+  c.Store(Slot(c, sp, bytes, true), c.GetReg(kRbp, bytes));
   // The frame pointer is the whole stack pointer register after that push, at operand size
   // (with a 16-bit stack and 32-bit operands, ESP's upper half comes along).
   Value frame = e.Trunc(t, MergedRsp(c, sp));
   if (level > 0) {
     Value bp = c.GetReg(kRbp, sw);
     for (unsigned i = 1; i < level; ++i) {
-      Value data = c.Load(t, Slot(c, SpPlus(c, bp, -static_cast<int64_t>(i) * step)));
+      Value data = c.Load(t, Slot(c, SpPlus(c, bp, -static_cast<int64_t>(i) * step), bytes, false));
       sp = SpPlus(c, sp, -step);
-      c.Store(Slot(c, sp), data);
+      c.Store(Slot(c, sp, bytes, true), data);
     }
     sp = SpPlus(c, sp, -step);
-    c.Store(Slot(c, sp), frame);
+    c.Store(Slot(c, sp, bytes, true), frame);
   }
   Value final_sp = SpPlus(c, sp, -static_cast<int64_t>(alloc));
   // With no allocation the final top is the slot just written; otherwise probe it for writing
   // (an atomic OR of 0 changes nothing but faults as a write would).
-  if (alloc != 0) e.AtomicRmw(AtomicOp::kOr, Slot(c, final_sp), Value::Imm(t, 0));
+  if (alloc != 0) e.AtomicRmw(AtomicOp::kOr, Slot(c, final_sp, bytes, true), Value::Imm(t, 0));
   c.SetReg(kRbp, bytes, frame);
   c.SetReg(kRsp, sw, final_sp);
 }
@@ -254,7 +267,7 @@ void Leave(TranslatorContext& c) {
   unsigned bytes = c.d->operand_size;
   unsigned sw = c.StackWidth();
   Value bp = c.GetReg(kRbp, sw);
-  Value v = c.Load(SizeType(bytes), Slot(c, bp));
+  Value v = c.Load(SizeType(bytes), Slot(c, bp, bytes, false));
   c.SetReg(kRsp, sw, SpPlus(c, bp, bytes));
   c.SetReg(kRbp, bytes, v);
 }
