@@ -7,15 +7,12 @@
 namespace vireo::x86::detail {
 namespace {
 
-using table::InstrDef;
-using table::Method;
-using table::OperandSpec;
-using table::Sz;
 using namespace table;  // the table vocabulary (Eb, Gv, Pxx, M0, F_LOCK, ...)
 
 // Every table line, in file order. The line index is also the DecodeDef index.
 constexpr InstrDef kLines[] = {
-#define X86_OPS(...) {__VA_ARGS__}
+#define X86_OPS(...) \
+  { __VA_ARGS__ }
 #define OP(opc, modrm, pfx, mn, ops, isa, flags) \
   InstrDef{Mnemonic::k##mn, X86_MAP, opc, pfx, modrm, Isa::k##isa, flags, X86_OPS ops},
 #define VEX(map, opc, modrm, pfx, mn, ops, isa, flags) \
@@ -84,12 +81,18 @@ constexpr bool Matches(const InstrDef& d, Split s, int v) {
       return (d.flags & F_I64) ? v == 0 : v == 1;
     case Split::kPrefix:
       switch (d.prefix) {
-        case PNP: return v == 0;
-        case P66: return v == 1;
-        case PF3: return v == 2;
-        case PF2: return v == 3;
-        case PNF: return v <= 1;
-        default: return true;
+        case PNP:
+          return v == 0;
+        case P66:
+          return v == 1;
+        case PF3:
+          return v == 2;
+        case PF2:
+          return v == 3;
+        case PNF:
+          return v <= 1;
+        default:
+          return true;
       }
     case Split::kModReg: {
       const int kind = ModKind(d.modrm);
@@ -178,9 +181,20 @@ constexpr bool UsesModrm(const InstrDef& d) {
   if (d.modrm != xx) return true;
   for (const OperandSpec& op : d.ops) {
     switch (op.method) {
-      case Method::kE: case Method::kM: case Method::kR: case Method::kG: case Method::kV:
-      case Method::kW: case Method::kU: case Method::kP: case Method::kQ: case Method::kN:
-      case Method::kS: case Method::kC: case Method::kD: case Method::kSti:
+      case Method::kE:
+      case Method::kM:
+      case Method::kR:
+      case Method::kG:
+      case Method::kV:
+      case Method::kW:
+      case Method::kU:
+      case Method::kP:
+      case Method::kQ:
+      case Method::kN:
+      case Method::kS:
+      case Method::kC:
+      case Method::kD:
+      case Method::kSti:
         return true;
       default:
         break;
@@ -194,8 +208,13 @@ constexpr bool UsesModrm(const InstrDef& d) {
 constexpr bool IsByteOp(const InstrDef& d) {
   for (const OperandSpec& op : d.ops) {
     switch (op.method) {
-      case Method::kE: case Method::kG: case Method::kZ: case Method::kO: case Method::kX:
-      case Method::kY: case Method::kFixedGpr:
+      case Method::kE:
+      case Method::kG:
+      case Method::kZ:
+      case Method::kO:
+      case Method::kX:
+      case Method::kY:
+      case Method::kFixedGpr:
         return op.size == Sz::kB;
       default:
         break;

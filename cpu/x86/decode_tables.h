@@ -48,8 +48,8 @@ struct DecodeDef {
   uint32_t attributes;  ///< AttrBits
   Mnemonic mnemonic;
   Isa isa;
-  uint8_t info;               ///< DefInfo
-  uint8_t mandatory_prefix;   ///< 0x66 / 0xF3 / 0xF2 consumed as opcode selector, else 0
+  uint8_t info;              ///< DefInfo
+  uint8_t mandatory_prefix;  ///< 0x66 / 0xF3 / 0xF2 consumed as opcode selector, else 0
 };
 
 /// Opcode maps with a root table (OpcodeMap values).

@@ -42,17 +42,23 @@ constexpr std::array<uint8_t, 256> kPrefixKinds = MakePrefixKinds();
 
 constexpr Seg SegmentOfPrefix(uint8_t b) {
   switch (b) {
-    case 0x26: return Seg::kES;
-    case 0x2E: return Seg::kCS;
-    case 0x36: return Seg::kSS;
-    case 0x3E: return Seg::kDS;
-    case 0x64: return Seg::kFS;
-    default: return Seg::kGS;
+    case 0x26:
+      return Seg::kES;
+    case 0x2E:
+      return Seg::kCS;
+    case 0x36:
+      return Seg::kSS;
+    case 0x3E:
+      return Seg::kDS;
+    case 0x64:
+      return Seg::kFS;
+    default:
+      return Seg::kGS;
   }
 }
 
 // 16-bit addressing forms (SDM Vol. 2A Table 2-1): base and index per ModRM.rm.
-constexpr uint8_t kBase16[8] = {3, 3, 5, 5, 6, 7, 5, 3};                    // BX BX BP BP SI DI BP BX
+constexpr uint8_t kBase16[8] = {3, 3, 5, 5, 6, 7, 5, 3};  // BX BX BP BP SI DI BP BX
 constexpr uint8_t kIndex16[8] = {6, 7, 6, 7, kRegNone, kRegNone, kRegNone, kRegNone};  // SI DI
 
 constexpr uint8_t kRegBp = 5;
@@ -62,7 +68,8 @@ constexpr uint8_t kRegSp = 4;
 static_assert(std::endian::native == std::endian::little, "ReadLe copies host-order integers");
 uint64_t ReadLe(const uint8_t* p, int n) {
   switch (n) {
-    case 1: return p[0];
+    case 1:
+      return p[0];
     case 2: {
       uint16_t v;
       std::memcpy(&v, p, 2);
@@ -86,29 +93,46 @@ constexpr uint64_t SizeMask(int bytes) { return bytes >= 8 ? ~0ull : (1ull << (b
 // Register width for a GPR size code at operand size `osz` (SDM Vol. 2 A.2.2).
 constexpr uint8_t GprSize(Sz s, int osz) {
   switch (s) {
-    case Sz::kB: return 1;
-    case Sz::kW: return 2;
-    case Sz::kD: return 4;
-    case Sz::kQ: return 8;
-    case Sz::kZ: return osz == 2 ? 2 : 4;
-    case Sz::kY: return osz == 8 ? 8 : 4;
-    default: return static_cast<uint8_t>(osz);
+    case Sz::kB:
+      return 1;
+    case Sz::kW:
+      return 2;
+    case Sz::kD:
+      return 4;
+    case Sz::kQ:
+      return 8;
+    case Sz::kZ:
+      return osz == 2 ? 2 : 4;
+    case Sz::kY:
+      return osz == 8 ? 8 : 4;
+    default:
+      return static_cast<uint8_t>(osz);
   }
 }
 
 // Bytes a memory operand of size code `s` accesses.
 constexpr uint16_t MemSize(Sz s, int osz, bool m64) {
   switch (s) {
-    case Sz::kNone: return 0;
-    case Sz::kDq: return 16;
-    case Sz::kT: return 10;
-    case Sz::kP: return static_cast<uint16_t>(osz + 2);       // m16:16 / m16:32 / m16:64
-    case Sz::kA: return static_cast<uint16_t>(osz * 2);       // BOUND m16&16 / m32&32
-    case Sz::kS: return m64 ? 10 : 6;                         // LGDT/SGDT pseudo-descriptor
-    case Sz::kEnv: return osz == 2 ? 14 : 28;                 // FLDENV/FNSTENV
-    case Sz::kFsave: return osz == 2 ? 94 : 108;              // FRSTOR/FNSAVE
-    case Sz::kFx512: return 512;                              // FXSAVE/FXRSTOR
-    default: return GprSize(s, osz);
+    case Sz::kNone:
+      return 0;
+    case Sz::kDq:
+      return 16;
+    case Sz::kT:
+      return 10;
+    case Sz::kP:
+      return static_cast<uint16_t>(osz + 2);  // m16:16 / m16:32 / m16:64
+    case Sz::kA:
+      return static_cast<uint16_t>(osz * 2);  // BOUND m16&16 / m32&32
+    case Sz::kS:
+      return m64 ? 10 : 6;  // LGDT/SGDT pseudo-descriptor
+    case Sz::kEnv:
+      return osz == 2 ? 14 : 28;  // FLDENV/FNSTENV
+    case Sz::kFsave:
+      return osz == 2 ? 94 : 108;  // FRSTOR/FNSAVE
+    case Sz::kFx512:
+      return 512;  // FXSAVE/FXRSTOR
+    default:
+      return GprSize(s, osz);
   }
 }
 
@@ -185,7 +209,7 @@ DecodeStatus DecodeMemory(State& s, int asz, Seg override_seg, MemOperand& mem, 
     if (DecodeStatus st = s.Need(disp_size); st != DecodeStatus::kOk) return st;
     const uint64_t raw = ReadLe(s.p + s.pos, disp_size);
     s.pos += disp_size;
-    mem.disp = disp_size == 1 ? static_cast<int8_t>(raw)
+    mem.disp = disp_size == 1   ? static_cast<int8_t>(raw)
                : disp_size == 2 ? static_cast<int16_t>(raw)
                                 : static_cast<int32_t>(raw);
   }
@@ -199,6 +223,9 @@ DecodeStatus DecodeMemory(State& s, int asz, Seg override_seg, MemOperand& mem, 
 
 DecodeStatus Decode(std::span<const uint8_t> bytes, CodeSize mode, DecodedInst& out) {
   out = DecodedInst{};
+  out.mem.base = kRegNone;  // mem is only meaningful with a kMem operand; keep it inert
+  out.mem.index = kRegNone;
+  out.segment_override = Seg::kNone;
   State s;
   s.p = bytes.data();
   s.size = bytes.size();
@@ -223,11 +250,21 @@ DecodeStatus Decode(std::span<const uint8_t> bytes, CodeSize mode, DecodedInst& 
     }
     rex = 0;
     switch (kind) {
-      case kLock: prefixes |= kPrefixLock; break;
-      case kRep: last_rep = 0xF3; break;
-      case kRepne: last_rep = 0xF2; break;
-      case kOpSize: prefixes |= kPrefixOpSize; break;
-      case kAddrSize: prefixes |= kPrefixAddrSize; break;
+      case kLock:
+        prefixes |= kPrefixLock;
+        break;
+      case kRep:
+        last_rep = 0xF3;
+        break;
+      case kRepne:
+        last_rep = 0xF2;
+        break;
+      case kOpSize:
+        prefixes |= kPrefixOpSize;
+        break;
+      case kAddrSize:
+        prefixes |= kPrefixAddrSize;
+        break;
       default:
         seg = SegmentOfPrefix(byte);
         if (seg == Seg::kFS || seg == Seg::kGS) seg_fs_gs = seg;
@@ -312,18 +349,24 @@ DecodeStatus Decode(std::span<const uint8_t> bytes, CodeSize mode, DecodedInst& 
 
   // Walk the decode tree to the table line.
   const bool amd3dnow = map == OpcodeMap::k0F && opcode == 0x0F;
-  const int osz_class = s.m64 ? (s.w ? 2 : opsize_prefix ? 0 : 1)
+  const int osz_class = s.m64 ? (s.w             ? 2
+                                 : opsize_prefix ? 0
+                                                 : 1)
                               : ((mode == CodeSize::k32) != opsize_prefix ? 1 : 0);
-  const int asz_class = s.m64 ? (addrsize_prefix ? 1 : 2)
-                              : ((mode == CodeSize::k32) != addrsize_prefix ? 1 : 0);
+  const int asz_class =
+      s.m64 ? (addrsize_prefix ? 1 : 2) : ((mode == CodeSize::k32) != addrsize_prefix ? 1 : 0);
   const DecodeDef* def = nullptr;
   if (!amd3dnow) {
     Node node = kTables.root[static_cast<int>(map)][opcode];
     while (NodeSplit(node) != Split::kLeaf) {
       int index = 0;
       switch (NodeSplit(node)) {
-        case Split::kMode: index = s.m64; break;
-        case Split::kPrefix: index = prefix_class; break;
+        case Split::kMode:
+          index = s.m64;
+          break;
+        case Split::kPrefix:
+          index = prefix_class;
+          break;
         case Split::kModReg:
           if (!s.have_modrm) {
             if (DecodeStatus st = s.Need(1); st != DecodeStatus::kOk) return st;
@@ -332,12 +375,23 @@ DecodeStatus Decode(std::span<const uint8_t> bytes, CodeSize mode, DecodedInst& 
           }
           index = (s.Mod() == 3 ? 8 : 0) | s.Reg();
           break;
-        case Split::kRm: index = s.Rm(); break;
-        case Split::kW: index = s.w; break;
-        case Split::kOpSize: index = osz_class; break;
-        case Split::kAddrSize: index = asz_class; break;
-        case Split::kRexB: index = s.b >> 3; break;
-        case Split::kLeaf: break;
+        case Split::kRm:
+          index = s.Rm();
+          break;
+        case Split::kW:
+          index = s.w;
+          break;
+        case Split::kOpSize:
+          index = osz_class;
+          break;
+        case Split::kAddrSize:
+          index = asz_class;
+          break;
+        case Split::kRexB:
+          index = s.b >> 3;
+          break;
+        case Split::kLeaf:
+          break;
       }
       node = kTables.nodes[NodePayload(node) + index];
     }
@@ -359,14 +413,16 @@ DecodeStatus Decode(std::span<const uint8_t> bytes, CodeSize mode, DecodedInst& 
   } else {
     const bool o16 = opsize_prefix && !(def && (def->info & detail::kInfoMandatory66));
     if (s.m64) {
-      osz = s.w ? 8 : (attrs & kAttrForce64) ? 8 : (attrs & kAttrDefault64) ? (o16 ? 2 : 8)
-                                                                              : (o16 ? 2 : 4);
+      osz = s.w                        ? 8
+            : (attrs & kAttrForce64)   ? 8
+            : (attrs & kAttrDefault64) ? (o16 ? 2 : 8)
+                                       : (o16 ? 2 : 4);
     } else {
       osz = ((mode == CodeSize::k32) != o16) ? 4 : 2;
     }
   }
-  const int asz = s.m64 ? (addrsize_prefix ? 4 : 8)
-                        : (((mode == CodeSize::k32) != addrsize_prefix) ? 4 : 2);
+  const int asz =
+      s.m64 ? (addrsize_prefix ? 4 : 8) : (((mode == CodeSize::k32) != addrsize_prefix) ? 4 : 2);
   const Seg override_seg = s.m64 ? seg_fs_gs : seg;
 
   // ModRM memory form. MOV CR/DR ignore mod and always name a register (SDM MOV-Move to/from
@@ -444,8 +500,12 @@ DecodeStatus Decode(std::span<const uint8_t> bytes, CodeSize mode, DecodedInst& 
         op = {OperandKind::kGpr, s.ByteReg(static_cast<uint8_t>(s.Reg() | s.r), size), size};
         break;
       }
-      case Method::kV: op = {OperandKind::kXmm, static_cast<uint8_t>(s.Reg() | s.r), 16}; break;
-      case Method::kP: op = {OperandKind::kMmx, s.Reg(), 8}; break;
+      case Method::kV:
+        op = {OperandKind::kXmm, static_cast<uint8_t>(s.Reg() | s.r), 16};
+        break;
+      case Method::kP:
+        op = {OperandKind::kMmx, s.Reg(), 8};
+        break;
       case Method::kS:
         // Sreg 6/7 do not exist; MOV CS, r/m is #UD (SDM MOV).
         if (s.Reg() > 5 || (i == 0 && s.Reg() == 1)) return DecodeStatus::kUndefined;
@@ -462,7 +522,9 @@ DecodeStatus Decode(std::span<const uint8_t> bytes, CodeSize mode, DecodedInst& 
         if (s.r) return DecodeStatus::kUndefined;  // DR8-DR15 do not exist
         op = {OperandKind::kDr, s.Reg(), static_cast<uint16_t>(osz)};
         break;
-      case Method::kB: op = {OperandKind::kGpr, vex_vvvv, GprSize(Sz::kY, osz)}; break;
+      case Method::kB:
+        op = {OperandKind::kGpr, vex_vvvv, GprSize(Sz::kY, osz)};
+        break;
       case Method::kZ: {
         const uint8_t size = GprSize(spec.size, osz);
         op = {OperandKind::kGpr, s.ByteReg(static_cast<uint8_t>((opcode & 7) | s.b), size), size};
@@ -471,9 +533,15 @@ DecodeStatus Decode(std::span<const uint8_t> bytes, CodeSize mode, DecodedInst& 
       case Method::kFixedGpr:
         op = {OperandKind::kGpr, spec.reg, GprSize(spec.size, osz)};
         break;
-      case Method::kFixedSeg: op = {OperandKind::kSeg, spec.reg, 2}; break;
-      case Method::kSt0: op = {OperandKind::kSt, 0, 10}; break;
-      case Method::kSti: op = {OperandKind::kSt, s.Rm(), 10}; break;
+      case Method::kFixedSeg:
+        op = {OperandKind::kSeg, spec.reg, 2};
+        break;
+      case Method::kSt0:
+        op = {OperandKind::kSt, 0, 10};
+        break;
+      case Method::kSti:
+        op = {OperandKind::kSt, s.Rm(), 10};
+        break;
       case Method::kOne:
         out.imm[num_imm] = 1;
         op = {OperandKind::kImm, static_cast<uint8_t>(num_imm++), 1};
@@ -507,7 +575,7 @@ DecodeStatus Decode(std::span<const uint8_t> bytes, CodeSize mode, DecodedInst& 
         if (DecodeStatus st = s.Need(n); st != DecodeStatus::kOk) return st;
         const uint64_t raw = ReadLe(s.p + s.pos, n);
         s.pos += n;
-        out.imm[0] = n == 1 ? static_cast<int8_t>(raw)
+        out.imm[0] = n == 1   ? static_cast<int8_t>(raw)
                      : n == 2 ? static_cast<int16_t>(raw)
                               : static_cast<int32_t>(raw);
         num_imm = 1;

@@ -39,23 +39,27 @@ constexpr auto kNames = MakeNames();
 
 constexpr const char* kGpr64[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
                                     "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
-constexpr const char* kGpr32[16] = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi",
+constexpr const char* kGpr32[16] = {"eax", "ecx", "edx",  "ebx",  "esp",  "ebp",  "esi",  "edi",
                                     "r8d", "r9d", "r10d", "r11d", "r12d", "r13d", "r14d", "r15d"};
 constexpr const char* kGpr16[16] = {"ax",  "cx",  "dx",   "bx",   "sp",   "bp",   "si",   "di",
                                     "r8w", "r9w", "r10w", "r11w", "r12w", "r13w", "r14w", "r15w"};
-constexpr const char* kGpr8[20] = {"al",  "cl",  "dl",   "bl",   "spl",  "bpl",  "sil",
-                                   "dil", "r8b", "r9b",  "r10b", "r11b", "r12b", "r13b",
-                                   "r14b", "r15b", "ah", "ch",   "dh",   "bh"};
+constexpr const char* kGpr8[20] = {"al",   "cl",   "dl",  "bl",   "spl",  "bpl",  "sil",
+                                   "dil",  "r8b",  "r9b", "r10b", "r11b", "r12b", "r13b",
+                                   "r14b", "r15b", "ah",  "ch",   "dh",   "bh"};
 constexpr const char* kSegNames[6] = {"es", "cs", "ss", "ds", "fs", "gs"};
 // CMPPS/CMPPD/CMPSS/CMPSD predicates 0-7 (SDM CMPPS Table 3-1), printed as pseudo-ops.
 constexpr const char* kCmpPredicates[8] = {"eq", "lt", "le", "unord", "neq", "nlt", "nle", "ord"};
 
 const char* GprName(uint8_t reg, int size) {
   switch (size) {
-    case 1: return reg < 20 ? kGpr8[reg] : "?";
-    case 2: return reg < 16 ? kGpr16[reg] : "?";
-    case 4: return reg < 16 ? kGpr32[reg] : "?";
-    default: return reg < 16 ? kGpr64[reg] : "?";
+    case 1:
+      return reg < 20 ? kGpr8[reg] : "?";
+    case 2:
+      return reg < 16 ? kGpr16[reg] : "?";
+    case 4:
+      return reg < 16 ? kGpr32[reg] : "?";
+    default:
+      return reg < 16 ? kGpr64[reg] : "?";
   }
 }
 
@@ -76,14 +80,22 @@ void AppendNumber(std::string& s, uint64_t v) {
 
 const char* PtrName(int size) {
   switch (size) {
-    case 1: return "byte ptr ";
-    case 2: return "word ptr ";
-    case 4: return "dword ptr ";
-    case 6: return "fword ptr ";
-    case 8: return "qword ptr ";
-    case 10: return "tbyte ptr ";
-    case 16: return "xmmword ptr ";
-    default: return "";
+    case 1:
+      return "byte ptr ";
+    case 2:
+      return "word ptr ";
+    case 4:
+      return "dword ptr ";
+    case 6:
+      return "fword ptr ";
+    case 8:
+      return "qword ptr ";
+    case 10:
+      return "tbyte ptr ";
+    case 16:
+      return "xmmword ptr ";
+    default:
+      return "";
   }
 }
 
@@ -114,7 +126,8 @@ void AppendMemory(std::string& s, const DecodedInst& inst, int size) {
     AppendNumber(s, static_cast<uint64_t>(m.disp) & mask);
   } else if (m.disp != 0) {
     s += m.disp < 0 ? " - " : " + ";
-    AppendNumber(s, m.disp < 0 ? (0 - static_cast<uint64_t>(m.disp)) : static_cast<uint64_t>(m.disp));
+    AppendNumber(s,
+                 m.disp < 0 ? (0 - static_cast<uint64_t>(m.disp)) : static_cast<uint64_t>(m.disp));
   }
   s += ']';
 }
@@ -153,14 +166,30 @@ std::string Format(const DecodedInst& inst, uint64_t address) {
     s += i == 0 ? " " : ", ";
     const Operand& op = inst.operands[i];
     switch (op.kind) {
-      case OperandKind::kGpr: s += GprName(op.reg, op.size); break;
-      case OperandKind::kSeg: s += kSegNames[op.reg % 6]; break;
-      case OperandKind::kCr: s += "cr" + std::to_string(op.reg); break;
-      case OperandKind::kDr: s += "dr" + std::to_string(op.reg); break;
-      case OperandKind::kMmx: s += "mm" + std::to_string(op.reg); break;
-      case OperandKind::kXmm: s += "xmm" + std::to_string(op.reg); break;
-      case OperandKind::kSt: s += "st(" + std::to_string(op.reg) + ")"; break;
-      case OperandKind::kMem: AppendMemory(s, inst, op.size); break;
+      case OperandKind::kGpr:
+        s += GprName(op.reg, op.size);
+        break;
+      case OperandKind::kSeg:
+        s += kSegNames[op.reg % 6];
+        break;
+      case OperandKind::kCr:
+        s += "cr" + std::to_string(op.reg);
+        break;
+      case OperandKind::kDr:
+        s += "dr" + std::to_string(op.reg);
+        break;
+      case OperandKind::kMmx:
+        s += "mm" + std::to_string(op.reg);
+        break;
+      case OperandKind::kXmm:
+        s += "xmm" + std::to_string(op.reg);
+        break;
+      case OperandKind::kSt:
+        s += "st(" + std::to_string(op.reg) + ")";
+        break;
+      case OperandKind::kMem:
+        AppendMemory(s, inst, op.size);
+        break;
       case OperandKind::kImm: {
         const uint64_t mask = op.size >= 8 ? ~0ull : (1ull << (op.size * 8)) - 1;
         AppendNumber(s, static_cast<uint64_t>(inst.imm[op.reg & 1]) & mask);
@@ -176,7 +205,8 @@ std::string Format(const DecodedInst& inst, uint64_t address) {
         s += ':';
         AppendNumber(s, static_cast<uint64_t>(inst.imm[0]));
         break;
-      case OperandKind::kNone: break;
+      case OperandKind::kNone:
+        break;
     }
   }
   return s;

@@ -16,13 +16,13 @@ namespace {
 const char* const kTableMnemonics[] = {
 #define OP(opc, modrm, pfx, mn, ops, isa, flags) #mn,
 #define VEX(map, opc, modrm, pfx, mn, ops, isa, flags) #mn,
-#include "cpu/x86/opcodes_onebyte.inc"
-#include "cpu/x86/opcodes_x87.inc"
 #include "cpu/x86/opcodes_0f.inc"
 #include "cpu/x86/opcodes_0f38.inc"
 #include "cpu/x86/opcodes_0f3a.inc"
 #include "cpu/x86/opcodes_3dnow.inc"
+#include "cpu/x86/opcodes_onebyte.inc"
 #include "cpu/x86/opcodes_vex.inc"
+#include "cpu/x86/opcodes_x87.inc"
 #undef OP
 #undef VEX
 };

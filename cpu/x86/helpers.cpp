@@ -7,6 +7,7 @@
 
 #include "cpu/x86/cpu.h"
 #include "cpu/x86/flags.h"
+#include "cpu/x86/segments.h"
 #include "cpu/x86/translator.h"
 
 namespace vireo::x86 {
@@ -147,6 +148,7 @@ const jit::HelperInfo kHelpers[] = {
     {"pext", PextHelper, false},
     {"cmpxchg16b", Cmpxchg16bHelper, true},
     {"string_op", StringOpHelper, true},
+    {"load_segment", LoadSegmentHelper, true},
 };
 static_assert(sizeof(kHelpers) / sizeof(kHelpers[0]) == static_cast<size_t>(HelperId::kCount));
 

@@ -26,28 +26,28 @@ namespace vireo::x86::table {
 /// Addressing method of an operand (SDM Vol. 2 A.2.1), plus the fixed-operand forms.
 enum class Method : uint8_t {
   kNone,
-  kE,    ///< ModRM rm: GPR or memory
-  kM,    ///< ModRM rm: memory only
-  kR,    ///< ModRM rm: GPR only (mod = 11b)
-  kG,    ///< ModRM reg: GPR
-  kV,    ///< ModRM reg: XMM
-  kW,    ///< ModRM rm: XMM or memory
-  kU,    ///< ModRM rm: XMM only
-  kP,    ///< ModRM reg: MMX
-  kQ,    ///< ModRM rm: MMX or memory
-  kN,    ///< ModRM rm: MMX only
-  kS,    ///< ModRM reg: segment register
-  kC,    ///< ModRM reg: control register
-  kD,    ///< ModRM reg: debug register
-  kB,    ///< VEX.vvvv: GPR
-  kZ,    ///< low 3 opcode bits (+REX.B): GPR
-  kI,    ///< immediate, zero-extended
-  kIs,   ///< imm8 sign-extended to the operand size (83, 6A, 6B)
-  kJ,    ///< relative offset, sign-extended
-  kA,    ///< direct far pointer ptr16:16 / ptr16:32
-  kO,    ///< moffs: address-size offset, no ModRM
-  kX,    ///< DS:rSI string source (implicit, not emitted)
-  kY,    ///< ES:rDI string destination (implicit, not emitted)
+  kE,         ///< ModRM rm: GPR or memory
+  kM,         ///< ModRM rm: memory only
+  kR,         ///< ModRM rm: GPR only (mod = 11b)
+  kG,         ///< ModRM reg: GPR
+  kV,         ///< ModRM reg: XMM
+  kW,         ///< ModRM rm: XMM or memory
+  kU,         ///< ModRM rm: XMM only
+  kP,         ///< ModRM reg: MMX
+  kQ,         ///< ModRM rm: MMX or memory
+  kN,         ///< ModRM rm: MMX only
+  kS,         ///< ModRM reg: segment register
+  kC,         ///< ModRM reg: control register
+  kD,         ///< ModRM reg: debug register
+  kB,         ///< VEX.vvvv: GPR
+  kZ,         ///< low 3 opcode bits (+REX.B): GPR
+  kI,         ///< immediate, zero-extended
+  kIs,        ///< imm8 sign-extended to the operand size (83, 6A, 6B)
+  kJ,         ///< relative offset, sign-extended
+  kA,         ///< direct far pointer ptr16:16 / ptr16:32
+  kO,         ///< moffs: address-size offset, no ModRM
+  kX,         ///< DS:rSI string source (implicit, not emitted)
+  kY,         ///< ES:rDI string destination (implicit, not emitted)
   kImplicit,  ///< other implicit operand (<XMM0>), not emitted
   kFixedGpr,  ///< register named by the opcode (AL, rAX, DX, ...), `reg` holds it
   kFixedSeg,  ///< segment register named by the opcode (PUSH ES)
@@ -93,84 +93,135 @@ constexpr OperandSpec Dual(Method m, Sz reg_size, Sz mem_size) {
   return {m, reg_size, mem_size, 0};
 }
 
-// The operand tokens, spelled as in the SDM opcode maps. NOLINT-style short names are the
-// point: they must read like Table A-2.
-#define X86_T(name, value) inline constexpr OperandSpec name = value;
+// The operand tokens, spelled as in the SDM opcode maps (they must read like Table A-2).
 // General-purpose register or memory (E), register (G), memory only (M), register only (R).
-X86_T(Eb, Spec(Method::kE, Sz::kB)) X86_T(Ew, Spec(Method::kE, Sz::kW))
-X86_T(Ed, Spec(Method::kE, Sz::kD)) X86_T(Eq, Spec(Method::kE, Sz::kQ))
-X86_T(Ev, Spec(Method::kE, Sz::kV)) X86_T(Ey, Spec(Method::kE, Sz::kY))
-X86_T(Gb, Spec(Method::kG, Sz::kB)) X86_T(Gw, Spec(Method::kG, Sz::kW))
-X86_T(Gd, Spec(Method::kG, Sz::kD)) X86_T(Gq, Spec(Method::kG, Sz::kQ))
-X86_T(Gv, Spec(Method::kG, Sz::kV)) X86_T(Gy, Spec(Method::kG, Sz::kY))
-X86_T(Gz, Spec(Method::kG, Sz::kZ))
-X86_T(M, Spec(Method::kM, Sz::kNone)) X86_T(Mb, Spec(Method::kM, Sz::kB))
-X86_T(Mw, Spec(Method::kM, Sz::kW)) X86_T(Md, Spec(Method::kM, Sz::kD))
-X86_T(Mq, Spec(Method::kM, Sz::kQ)) X86_T(Mdq, Spec(Method::kM, Sz::kDq))
-X86_T(Mv, Spec(Method::kM, Sz::kV)) X86_T(My, Spec(Method::kM, Sz::kY))
-X86_T(Mp, Spec(Method::kM, Sz::kP)) X86_T(Ms, Spec(Method::kM, Sz::kS))
-X86_T(Ma, Spec(Method::kM, Sz::kA)) X86_T(Mps, Spec(Method::kM, Sz::kDq))
-X86_T(Mpd, Spec(Method::kM, Sz::kDq)) X86_T(Mx, Spec(Method::kM, Sz::kDq))
-X86_T(Mss, Spec(Method::kM, Sz::kD)) X86_T(Msd, Spec(Method::kM, Sz::kQ))
-X86_T(M512byte, Spec(Method::kM, Sz::kFx512))
-X86_T(Rd, Spec(Method::kR, Sz::kD)) X86_T(Rq, Spec(Method::kR, Sz::kQ))
-X86_T(Ry, Spec(Method::kR, Sz::kY)) X86_T(Rv, Spec(Method::kR, Sz::kV))
-X86_T(RvMw, Dual(Method::kE, Sz::kV, Sz::kW)) X86_T(RdMb, Dual(Method::kE, Sz::kD, Sz::kB))
-X86_T(RdMw, Dual(Method::kE, Sz::kD, Sz::kW)) X86_T(RyMb, Dual(Method::kE, Sz::kY, Sz::kB))
-X86_T(RyMw, Dual(Method::kE, Sz::kY, Sz::kW)) X86_T(RzMw, Dual(Method::kE, Sz::kZ, Sz::kW))
-// Registers named by the opcode (SDM A.2.3: AL, eAX = 16/32, rAX = 16/32/64).
-X86_T(AL, Spec(Method::kFixedGpr, Sz::kB, 0)) X86_T(CL, Spec(Method::kFixedGpr, Sz::kB, 1))
-X86_T(AX, Spec(Method::kFixedGpr, Sz::kW, 0)) X86_T(DX, Spec(Method::kFixedGpr, Sz::kW, 2))
-X86_T(eAX, Spec(Method::kFixedGpr, Sz::kZ, 0)) X86_T(rAX, Spec(Method::kFixedGpr, Sz::kV, 0))
-X86_T(ES, Spec(Method::kFixedSeg, Sz::kW, 0)) X86_T(CS, Spec(Method::kFixedSeg, Sz::kW, 1))
-X86_T(SS, Spec(Method::kFixedSeg, Sz::kW, 2)) X86_T(DS, Spec(Method::kFixedSeg, Sz::kW, 3))
-X86_T(FS, Spec(Method::kFixedSeg, Sz::kW, 4)) X86_T(GS, Spec(Method::kFixedSeg, Sz::kW, 5))
-X86_T(Zb, Spec(Method::kZ, Sz::kB)) X86_T(Zv, Spec(Method::kZ, Sz::kV))
-X86_T(One, Spec(Method::kOne, Sz::kB))
+inline constexpr OperandSpec Eb = Spec(Method::kE, Sz::kB);
+inline constexpr OperandSpec Ew = Spec(Method::kE, Sz::kW);
+inline constexpr OperandSpec Ed = Spec(Method::kE, Sz::kD);
+inline constexpr OperandSpec Eq = Spec(Method::kE, Sz::kQ);
+inline constexpr OperandSpec Ev = Spec(Method::kE, Sz::kV);
+inline constexpr OperandSpec Ey = Spec(Method::kE, Sz::kY);
+inline constexpr OperandSpec Gb = Spec(Method::kG, Sz::kB);
+inline constexpr OperandSpec Gw = Spec(Method::kG, Sz::kW);
+inline constexpr OperandSpec Gd = Spec(Method::kG, Sz::kD);
+inline constexpr OperandSpec Gq = Spec(Method::kG, Sz::kQ);
+inline constexpr OperandSpec Gv = Spec(Method::kG, Sz::kV);
+inline constexpr OperandSpec Gy = Spec(Method::kG, Sz::kY);
+inline constexpr OperandSpec Gz = Spec(Method::kG, Sz::kZ);
+inline constexpr OperandSpec M = Spec(Method::kM, Sz::kNone);
+inline constexpr OperandSpec Mb = Spec(Method::kM, Sz::kB);
+inline constexpr OperandSpec Mw = Spec(Method::kM, Sz::kW);
+inline constexpr OperandSpec Md = Spec(Method::kM, Sz::kD);
+inline constexpr OperandSpec Mq = Spec(Method::kM, Sz::kQ);
+inline constexpr OperandSpec Mdq = Spec(Method::kM, Sz::kDq);
+inline constexpr OperandSpec Mv = Spec(Method::kM, Sz::kV);
+inline constexpr OperandSpec My = Spec(Method::kM, Sz::kY);
+inline constexpr OperandSpec Mp = Spec(Method::kM, Sz::kP);
+inline constexpr OperandSpec Ms = Spec(Method::kM, Sz::kS);
+inline constexpr OperandSpec Ma = Spec(Method::kM, Sz::kA);
+inline constexpr OperandSpec Mps = Spec(Method::kM, Sz::kDq);
+inline constexpr OperandSpec Mpd = Spec(Method::kM, Sz::kDq);
+inline constexpr OperandSpec Mx = Spec(Method::kM, Sz::kDq);
+inline constexpr OperandSpec Mss = Spec(Method::kM, Sz::kD);
+inline constexpr OperandSpec Msd = Spec(Method::kM, Sz::kQ);
+inline constexpr OperandSpec M512byte = Spec(Method::kM, Sz::kFx512);
+inline constexpr OperandSpec Rd = Spec(Method::kR, Sz::kD);
+inline constexpr OperandSpec Rq = Spec(Method::kR, Sz::kQ);
+inline constexpr OperandSpec Ry = Spec(Method::kR, Sz::kY);
+inline constexpr OperandSpec Rv = Spec(Method::kR, Sz::kV);
+inline constexpr OperandSpec RvMw = Dual(Method::kE, Sz::kV, Sz::kW);
+inline constexpr OperandSpec RdMb = Dual(Method::kE, Sz::kD, Sz::kB);
+inline constexpr OperandSpec RdMw = Dual(Method::kE, Sz::kD, Sz::kW);
+inline constexpr OperandSpec RyMb = Dual(Method::kE, Sz::kY, Sz::kB);
+inline constexpr OperandSpec RyMw = Dual(Method::kE, Sz::kY, Sz::kW);
+inline constexpr OperandSpec RzMw = Dual(Method::kE, Sz::kZ, Sz::kW);
+// Registers named by the opcode (SDM A.2.3: AL, eAX = 16/32, rAX = 16/32/64), Z = opcode
+// low bits + REX.B, and the constant 1 of the D0/D1 shifts.
+inline constexpr OperandSpec AL = Spec(Method::kFixedGpr, Sz::kB, 0);
+inline constexpr OperandSpec CL = Spec(Method::kFixedGpr, Sz::kB, 1);
+inline constexpr OperandSpec AX = Spec(Method::kFixedGpr, Sz::kW, 0);
+inline constexpr OperandSpec DX = Spec(Method::kFixedGpr, Sz::kW, 2);
+inline constexpr OperandSpec eAX = Spec(Method::kFixedGpr, Sz::kZ, 0);
+inline constexpr OperandSpec rAX = Spec(Method::kFixedGpr, Sz::kV, 0);
+inline constexpr OperandSpec ES = Spec(Method::kFixedSeg, Sz::kW, 0);
+inline constexpr OperandSpec CS = Spec(Method::kFixedSeg, Sz::kW, 1);
+inline constexpr OperandSpec SS = Spec(Method::kFixedSeg, Sz::kW, 2);
+inline constexpr OperandSpec DS = Spec(Method::kFixedSeg, Sz::kW, 3);
+inline constexpr OperandSpec FS = Spec(Method::kFixedSeg, Sz::kW, 4);
+inline constexpr OperandSpec GS = Spec(Method::kFixedSeg, Sz::kW, 5);
+inline constexpr OperandSpec Zb = Spec(Method::kZ, Sz::kB);
+inline constexpr OperandSpec Zv = Spec(Method::kZ, Sz::kV);
+inline constexpr OperandSpec One = Spec(Method::kOne, Sz::kB);
 // Immediates, relative offsets, far pointers, memory offsets, string operands.
-X86_T(Ib, Spec(Method::kI, Sz::kB)) X86_T(Iw, Spec(Method::kI, Sz::kW))
-X86_T(Iz, Spec(Method::kI, Sz::kZ)) X86_T(Iv, Spec(Method::kI, Sz::kV))
-X86_T(Ibs, Spec(Method::kIs, Sz::kB))
-X86_T(Jb, Spec(Method::kJ, Sz::kB)) X86_T(Jz, Spec(Method::kJ, Sz::kZ))
-X86_T(Ap, Spec(Method::kA, Sz::kP))
-X86_T(Ob, Spec(Method::kO, Sz::kB)) X86_T(Ov, Spec(Method::kO, Sz::kV))
-X86_T(Xb, Spec(Method::kX, Sz::kB)) X86_T(Xv, Spec(Method::kX, Sz::kV))
-X86_T(Xz, Spec(Method::kX, Sz::kZ)) X86_T(Yb, Spec(Method::kY, Sz::kB))
-X86_T(Yv, Spec(Method::kY, Sz::kV)) X86_T(Yz, Spec(Method::kY, Sz::kZ))
+inline constexpr OperandSpec Ib = Spec(Method::kI, Sz::kB);
+inline constexpr OperandSpec Iw = Spec(Method::kI, Sz::kW);
+inline constexpr OperandSpec Iz = Spec(Method::kI, Sz::kZ);
+inline constexpr OperandSpec Iv = Spec(Method::kI, Sz::kV);
+inline constexpr OperandSpec Ibs = Spec(Method::kIs, Sz::kB);
+inline constexpr OperandSpec Jb = Spec(Method::kJ, Sz::kB);
+inline constexpr OperandSpec Jz = Spec(Method::kJ, Sz::kZ);
+inline constexpr OperandSpec Ap = Spec(Method::kA, Sz::kP);
+inline constexpr OperandSpec Ob = Spec(Method::kO, Sz::kB);
+inline constexpr OperandSpec Ov = Spec(Method::kO, Sz::kV);
+inline constexpr OperandSpec Xb = Spec(Method::kX, Sz::kB);
+inline constexpr OperandSpec Xv = Spec(Method::kX, Sz::kV);
+inline constexpr OperandSpec Xz = Spec(Method::kX, Sz::kZ);
+inline constexpr OperandSpec Yb = Spec(Method::kY, Sz::kB);
+inline constexpr OperandSpec Yv = Spec(Method::kY, Sz::kV);
+inline constexpr OperandSpec Yz = Spec(Method::kY, Sz::kZ);
 // Segment, control, debug registers (ModRM.reg).
-X86_T(Sw, Spec(Method::kS, Sz::kW)) X86_T(Cy, Spec(Method::kC, Sz::kY))
-X86_T(Dy, Spec(Method::kD, Sz::kY))
+inline constexpr OperandSpec Sw = Spec(Method::kS, Sz::kW);
+inline constexpr OperandSpec Cy = Spec(Method::kC, Sz::kY);
+inline constexpr OperandSpec Dy = Spec(Method::kD, Sz::kY);
 // XMM (V reg, W reg/mem, U reg only); the size is what a memory form accesses.
-X86_T(Vps, Spec(Method::kV, Sz::kDq)) X86_T(Vpd, Spec(Method::kV, Sz::kDq))
-X86_T(Vss, Spec(Method::kV, Sz::kD)) X86_T(Vsd, Spec(Method::kV, Sz::kQ))
-X86_T(Vdq, Spec(Method::kV, Sz::kDq)) X86_T(Vx, Spec(Method::kV, Sz::kDq))
-X86_T(Vq, Spec(Method::kV, Sz::kQ)) X86_T(Vd, Spec(Method::kV, Sz::kD))
-X86_T(Vy, Spec(Method::kV, Sz::kY))
-X86_T(Wps, Spec(Method::kW, Sz::kDq)) X86_T(Wpd, Spec(Method::kW, Sz::kDq))
-X86_T(Wss, Spec(Method::kW, Sz::kD)) X86_T(Wsd, Spec(Method::kW, Sz::kQ))
-X86_T(Wdq, Spec(Method::kW, Sz::kDq)) X86_T(Wx, Spec(Method::kW, Sz::kDq))
-X86_T(Wq, Spec(Method::kW, Sz::kQ)) X86_T(Wd, Spec(Method::kW, Sz::kD))
-X86_T(Ww, Spec(Method::kW, Sz::kW))
-X86_T(Ups, Spec(Method::kU, Sz::kDq)) X86_T(Upd, Spec(Method::kU, Sz::kDq))
-X86_T(Udq, Spec(Method::kU, Sz::kDq)) X86_T(Ux, Spec(Method::kU, Sz::kDq))
-X86_T(Uq, Spec(Method::kU, Sz::kQ))
-X86_T(UdqMd, Dual(Method::kW, Sz::kDq, Sz::kD))
-X86_T(XMM0, Spec(Method::kImplicit, Sz::kDq))
+inline constexpr OperandSpec Vps = Spec(Method::kV, Sz::kDq);
+inline constexpr OperandSpec Vpd = Spec(Method::kV, Sz::kDq);
+inline constexpr OperandSpec Vss = Spec(Method::kV, Sz::kD);
+inline constexpr OperandSpec Vsd = Spec(Method::kV, Sz::kQ);
+inline constexpr OperandSpec Vdq = Spec(Method::kV, Sz::kDq);
+inline constexpr OperandSpec Vx = Spec(Method::kV, Sz::kDq);
+inline constexpr OperandSpec Vq = Spec(Method::kV, Sz::kQ);
+inline constexpr OperandSpec Vd = Spec(Method::kV, Sz::kD);
+inline constexpr OperandSpec Vy = Spec(Method::kV, Sz::kY);
+inline constexpr OperandSpec Wps = Spec(Method::kW, Sz::kDq);
+inline constexpr OperandSpec Wpd = Spec(Method::kW, Sz::kDq);
+inline constexpr OperandSpec Wss = Spec(Method::kW, Sz::kD);
+inline constexpr OperandSpec Wsd = Spec(Method::kW, Sz::kQ);
+inline constexpr OperandSpec Wdq = Spec(Method::kW, Sz::kDq);
+inline constexpr OperandSpec Wx = Spec(Method::kW, Sz::kDq);
+inline constexpr OperandSpec Wq = Spec(Method::kW, Sz::kQ);
+inline constexpr OperandSpec Wd = Spec(Method::kW, Sz::kD);
+inline constexpr OperandSpec Ww = Spec(Method::kW, Sz::kW);
+inline constexpr OperandSpec Ups = Spec(Method::kU, Sz::kDq);
+inline constexpr OperandSpec Upd = Spec(Method::kU, Sz::kDq);
+inline constexpr OperandSpec Udq = Spec(Method::kU, Sz::kDq);
+inline constexpr OperandSpec Ux = Spec(Method::kU, Sz::kDq);
+inline constexpr OperandSpec Uq = Spec(Method::kU, Sz::kQ);
+inline constexpr OperandSpec UdqMd = Dual(Method::kW, Sz::kDq, Sz::kD);
+inline constexpr OperandSpec XMM0 = Spec(Method::kImplicit, Sz::kDq);
 // MMX (P reg, Q reg/mem, N reg only).
-X86_T(Pq, Spec(Method::kP, Sz::kQ)) X86_T(Pd, Spec(Method::kP, Sz::kD))
-X86_T(Ppi, Spec(Method::kP, Sz::kQ)) X86_T(Qq, Spec(Method::kQ, Sz::kQ))
-X86_T(Qd, Spec(Method::kQ, Sz::kD)) X86_T(Qpi, Spec(Method::kQ, Sz::kQ))
-X86_T(Nq, Spec(Method::kN, Sz::kQ))
+inline constexpr OperandSpec Pq = Spec(Method::kP, Sz::kQ);
+inline constexpr OperandSpec Pd = Spec(Method::kP, Sz::kD);
+inline constexpr OperandSpec Ppi = Spec(Method::kP, Sz::kQ);
+inline constexpr OperandSpec Qq = Spec(Method::kQ, Sz::kQ);
+inline constexpr OperandSpec Qd = Spec(Method::kQ, Sz::kD);
+inline constexpr OperandSpec Qpi = Spec(Method::kQ, Sz::kQ);
+inline constexpr OperandSpec Nq = Spec(Method::kN, Sz::kQ);
 // VEX.vvvv general register (BMI1/BMI2, SDM Vol. 2A 2.3.5.6).
-X86_T(By, Spec(Method::kB, Sz::kY))
+inline constexpr OperandSpec By = Spec(Method::kB, Sz::kY);
 // x87 (SDM Vol. 2 A.5 and the instruction pages' m32fp/m16int/... notation).
-X86_T(ST0, Spec(Method::kSt0, Sz::kT)) X86_T(STi, Spec(Method::kSti, Sz::kT))
-X86_T(M16int, Spec(Method::kM, Sz::kW)) X86_T(M32int, Spec(Method::kM, Sz::kD))
-X86_T(M64int, Spec(Method::kM, Sz::kQ)) X86_T(M32fp, Spec(Method::kM, Sz::kD))
-X86_T(M64fp, Spec(Method::kM, Sz::kQ)) X86_T(M80fp, Spec(Method::kM, Sz::kT))
-X86_T(M80bcd, Spec(Method::kM, Sz::kT)) X86_T(M2byte, Spec(Method::kM, Sz::kW))
-X86_T(M14_28byte, Spec(Method::kM, Sz::kEnv)) X86_T(M94_108byte, Spec(Method::kM, Sz::kFsave))
-#undef X86_T
+inline constexpr OperandSpec ST0 = Spec(Method::kSt0, Sz::kT);
+inline constexpr OperandSpec STi = Spec(Method::kSti, Sz::kT);
+inline constexpr OperandSpec M16int = Spec(Method::kM, Sz::kW);
+inline constexpr OperandSpec M32int = Spec(Method::kM, Sz::kD);
+inline constexpr OperandSpec M64int = Spec(Method::kM, Sz::kQ);
+inline constexpr OperandSpec M32fp = Spec(Method::kM, Sz::kD);
+inline constexpr OperandSpec M64fp = Spec(Method::kM, Sz::kQ);
+inline constexpr OperandSpec M80fp = Spec(Method::kM, Sz::kT);
+inline constexpr OperandSpec M80bcd = Spec(Method::kM, Sz::kT);
+inline constexpr OperandSpec M2byte = Spec(Method::kM, Sz::kW);
+inline constexpr OperandSpec M14_28byte = Spec(Method::kM, Sz::kEnv);
+inline constexpr OperandSpec M94_108byte = Spec(Method::kM, Sz::kFsave);
 
 /// Mandatory-prefix column values.
 enum PrefixRule : uint8_t { Pxx, PNP, P66, PF3, PF2, PNF };
@@ -183,13 +234,31 @@ constexpr uint16_t ModrmRule(int mod_kind, int reg, int rm) {
 inline constexpr uint16_t xx = 0;
 inline constexpr uint16_t MM = ModrmRule(1, -1, -1);
 inline constexpr uint16_t RR = ModrmRule(2, -1, -1);
-#define X86_DIGIT(n)                                     \
-  inline constexpr uint16_t A##n = ModrmRule(0, n, -1);  \
-  inline constexpr uint16_t M##n = ModrmRule(1, n, -1);  \
-  inline constexpr uint16_t R##n = ModrmRule(2, n, -1);
-X86_DIGIT(0) X86_DIGIT(1) X86_DIGIT(2) X86_DIGIT(3) X86_DIGIT(4) X86_DIGIT(5) X86_DIGIT(6)
-X86_DIGIT(7)
-#undef X86_DIGIT
+// /digit forms: A = any mod, M = memory form only, R = register form only.
+inline constexpr uint16_t A0 = ModrmRule(0, 0, -1);
+inline constexpr uint16_t M0 = ModrmRule(1, 0, -1);
+inline constexpr uint16_t R0 = ModrmRule(2, 0, -1);
+inline constexpr uint16_t A1 = ModrmRule(0, 1, -1);
+inline constexpr uint16_t M1 = ModrmRule(1, 1, -1);
+inline constexpr uint16_t R1 = ModrmRule(2, 1, -1);
+inline constexpr uint16_t A2 = ModrmRule(0, 2, -1);
+inline constexpr uint16_t M2 = ModrmRule(1, 2, -1);
+inline constexpr uint16_t R2 = ModrmRule(2, 2, -1);
+inline constexpr uint16_t A3 = ModrmRule(0, 3, -1);
+inline constexpr uint16_t M3 = ModrmRule(1, 3, -1);
+inline constexpr uint16_t R3 = ModrmRule(2, 3, -1);
+inline constexpr uint16_t A4 = ModrmRule(0, 4, -1);
+inline constexpr uint16_t M4 = ModrmRule(1, 4, -1);
+inline constexpr uint16_t R4 = ModrmRule(2, 4, -1);
+inline constexpr uint16_t A5 = ModrmRule(0, 5, -1);
+inline constexpr uint16_t M5 = ModrmRule(1, 5, -1);
+inline constexpr uint16_t R5 = ModrmRule(2, 5, -1);
+inline constexpr uint16_t A6 = ModrmRule(0, 6, -1);
+inline constexpr uint16_t M6 = ModrmRule(1, 6, -1);
+inline constexpr uint16_t R6 = ModrmRule(2, 6, -1);
+inline constexpr uint16_t A7 = ModrmRule(0, 7, -1);
+inline constexpr uint16_t M7 = ModrmRule(1, 7, -1);
+inline constexpr uint16_t R7 = ModrmRule(2, 7, -1);
 /// An exact register-form ModRM byte (C0..FF), as in Table A-6 and the x87 maps.
 constexpr uint16_t B(int modrm) { return ModrmRule(2, (modrm >> 3) & 7, modrm & 7); }
 
@@ -245,8 +314,8 @@ struct InstrDef {
   Mnemonic mnemonic;
   OpcodeMap map;
   uint8_t opcode;
-  uint8_t prefix;   ///< PrefixRule
-  uint16_t modrm;   ///< ModrmRule
+  uint8_t prefix;  ///< PrefixRule
+  uint16_t modrm;  ///< ModrmRule
   Isa isa;
   uint64_t flags;
   OperandSpec ops[4];

@@ -16,9 +16,14 @@ Type TypeOf(const TranslatorContext& c, unsigned i) {
 
 void Mov(TranslatorContext& c) {
   if (c.d->operands[0].kind == OperandKind::kSeg || c.d->operands[1].kind == OperandKind::kSeg) {
-    // Segment register moves belong to the system family (descriptor loads); until then a
-    // selector read is exact and a load raises #UD rather than pretending.
-    if (c.d->operands[0].kind == OperandKind::kSeg) return c.Raise(6);
+    if (c.d->operands[0].kind == OperandKind::kSeg) {
+      // MOV Sreg, r/m16 (SDM Vol. 2B MOV): CS cannot be loaded this way (#UD).
+      Seg seg = static_cast<Seg>(c.d->operands[0].reg);
+      if (seg == Seg::kCS) return c.Raise(6);
+      Value sel = c.d->operands[1].kind == OperandKind::kMem ? c.Load(Type::kU16, c.Address(2, false))
+                                                              : c.GetReg(c.d->operands[1].reg, 2);
+      return c.LoadSegmentAndEnd(seg, sel);
+    }
     // MOV r/m, Sreg: a register destination gets the selector zero-extended (32/64-bit
     // operand size), a memory destination is always 16 bits (SDM Vol. 2B MOV, note).
     Value sel = c.Read(1);
@@ -99,6 +104,20 @@ void Xlat(TranslatorContext& c) {
   c.SetReg(kRax, 1, c.Load(Type::kU8, c.Linear(seg, offset, 1)));
 }
 
+/// LDS/LES/LFS/LGS/LSS r, m16:16/m16:32/m16:64: offset then selector from memory; the segment
+/// load (which may fault) comes before the register write (SDM Vol. 2A LDS/LES/LFS/LGS/LSS).
+template <Seg kSeg>
+void LoadFarPointer(TranslatorContext& c) {
+  unsigned bytes = c.d->operand_size;
+  Value addr = c.Address(bytes + 2, false);
+  Value offset = c.Load(TranslatorContext::SizeType(bytes), addr);
+  Value sel = c.Load(Type::kU16, c.e.Add(addr, ir::IrEmitter::Imm64(bytes)));
+  c.Call(HelperId::kLoadSegment, Type::kVoid, c.e.ZExt(Type::kU64, sel),
+         ir::IrEmitter::Imm64(static_cast<uint64_t>(kSeg)));
+  c.Write(0, offset);
+  c.ExitToNext();
+}
+
 void Movbe(TranslatorContext& c) { c.Write(0, c.e.Bswap(c.ReadAs(1, TypeOf(c, 0)))); }
 
 }  // namespace
@@ -125,6 +144,11 @@ void RegisterMove(HandlerTable& t) {
   t.Add(Mnemonic::kBSWAP, Bswap);
   t.Add(Mnemonic::kXLATB, Xlat);
   t.Add(Mnemonic::kMOVBE, Movbe);
+  t.Add(Mnemonic::kLDS, LoadFarPointer<Seg::kDS>);
+  t.Add(Mnemonic::kLES, LoadFarPointer<Seg::kES>);
+  t.Add(Mnemonic::kLFS, LoadFarPointer<Seg::kFS>);
+  t.Add(Mnemonic::kLGS, LoadFarPointer<Seg::kGS>);
+  t.Add(Mnemonic::kLSS, LoadFarPointer<Seg::kSS>);
 }
 
 }  // namespace vireo::x86

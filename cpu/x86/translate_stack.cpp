@@ -7,8 +7,8 @@
 // faulted stay in memory, as on hardware: an ENTER or PUSHA that faults half-way has already
 // written its first slots, and the differential oracle checks this.
 //
-// POP to a segment register needs a descriptor load (the system family): until it exists,
-// POP ES/SS/DS/FS/GS raise #UD.
+// POP to a segment register loads it through the descriptor checks of segments.cpp before RSP
+// moves, and ends the block (what translated code assumes about segments changed).
 
 #include <cstddef>
 
@@ -97,13 +97,20 @@ Value PopAddress(TranslatorContext& c, Value new_sp) {
     if (m.scale > 1) idx = e.Shl(idx, IrEmitter::Imm8(m.scale == 8 ? 3 : m.scale == 4 ? 2 : 1));
     ea = e.Add(ea, idx);
   }
-  return c.Linear(m.segment, ea);
+  return c.Linear(m.segment, ea, c.d->operand_size, true);
 }
 
 void Pop(TranslatorContext& c) {
   const Operand& op = c.d->operands[0];
-  if (op.kind == OperandKind::kSeg) return c.Raise(kUD);  // descriptor loads: system family
   unsigned bytes = c.d->operand_size;
+  if (op.kind == OperandKind::kSeg) {
+    Value sel = c.e.Trunc(Type::kU16, c.PeekTop(bytes));
+    c.Call(HelperId::kLoadSegment, Type::kVoid, c.e.ZExt(Type::kU64, sel),
+           IrEmitter::Imm64(op.reg));
+    c.AdjustSp(bytes);
+    c.ExitToNext();
+    return;
+  }
   Value v = c.PeekTop(bytes);
   if (op.kind == OperandKind::kMem) {
     Value new_sp = SpPlus(c, c.GetReg(kRsp, c.StackWidth()), bytes);

@@ -273,6 +273,18 @@ void TranslatorContext::Raise(uint8_t vector, bool has_error, uint32_t error) {
   end_block = true;
 }
 
+void TranslatorContext::LoadSegmentAndEnd(Seg seg, Value selector) {
+  Call(HelperId::kLoadSegment, Type::kVoid, e.ZExt(Type::kU64, selector),
+       ir::IrEmitter::Imm64(static_cast<uint64_t>(seg)));
+  ExitToNext();
+}
+
+void TranslatorContext::ExitToNext() {
+  e.StoreState(kRipOffset, ir::IrEmitter::Imm64(next_pc));
+  e.Exit();
+  end_block = true;
+}
+
 uint64_t TranslatorContext::IpMask(uint64_t target, unsigned op_bytes) const {
   if (op_bytes == 2) return target & 0xFFFF;
   if (op_bytes == 4 || mode.code != CodeSize::k64) return target & 0xFFFFFFFF;

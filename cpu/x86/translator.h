@@ -55,6 +55,7 @@ enum class HelperId : uint32_t {
   kPext,             ///< BMI2 PEXT: a = source, b = mask (translate_bits.cpp)
   kCmpxchg16b,       ///< CMPXCHG8B/16B: a = linear address, b = operand bytes (translate_atomic.cpp)
   kStringOp,         ///< MOVS/STOS/LODS/CMPS/SCAS (REP): a = packed descriptor (translate_string.cpp)
+  kLoadSegment,      ///< MOV/POP/Lxx to a segment register: a = selector, b = SegReg (segments.cpp)
   kCount
 };
 
@@ -149,6 +150,13 @@ class TranslatorContext {
   /// Truncates a branch target to the operand size's IP width (16-bit IP wraps).
   Value IpMask(Value target, unsigned op_bytes);
   uint64_t IpMask(uint64_t target, unsigned op_bytes) const;
+  /// Loads segment register `seg` with the U16 `selector` (descriptor checks may fault) and
+  /// ends the block: what translated code may assume about segments has changed.
+  void LoadSegmentAndEnd(Seg seg, Value selector);
+  /// Ends the block after this instruction through the dispatcher (the translation mode or
+  /// other state the next block depends on may have changed).
+  void ExitToNext();
+
   /// Calls a helper.
   Value Call(HelperId id, Type t, Value a = {}, Value b = {}) {
     return e.CallHelper(t, static_cast<uint32_t>(id), a, b);

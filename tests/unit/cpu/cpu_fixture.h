@@ -26,6 +26,7 @@ struct CpuFixture {
   StopReason RunCode(std::vector<uint8_t> code, uint64_t max = 1'000'000) {
     code.push_back(0xF4);
     Load(kCode, code);
+    cpu.FlushTranslations();  // the code was written behind the CPU's back
     cpu.state().rip = kCode;
     cpu.set_halted(false);
     return cpu.Run(max);
