@@ -5,9 +5,6 @@
 
 #include <cstring>
 
-#if defined(__x86_64__)
-#include <cpuid.h>
-#endif
 
 #include "cpu/x86/cpu.h"
 #include "cpu/x86/helpers.h"
@@ -24,42 +21,19 @@ using ir::Value;
 
 // --- the CMPXCHG8B/16B helper -----------------------------------------------------------------
 
-#if defined(__x86_64__)
-/// Whether the host has CMPXCHG16B (CPUID.01H:ECX bit 13).
-bool HostHasCx16() {
-  static const bool has = [] {
-    unsigned a, b, c, d;
-    return __get_cpuid(1, &a, &b, &c, &d) && (c & bit_CMPXCHG16B) != 0;
-  }();
-  return has;
-}
-#endif
-
 /// 16-byte compare-exchange on host memory `p` (16-byte aligned). On return `lo`/`hi` hold the
 /// old memory value; the result says whether it matched and `new_lo`/`new_hi` were stored.
-/// GCC does not inline __atomic_compare_exchange on unsigned __int128 (it calls libatomic, which
-/// the project does not link), so the host instruction is used directly where it exists. The
-/// fallback is atomic only with respect to this vCPU.
+/// GCC's __atomic builtins on a 128-bit type go through libatomic, which uses the host's
+/// double-width compare-exchange (CMPXCHG16B on x86-64, CASP or LL/SC on AArch64), so this stays
+/// host-independent and atomic against other threads.
 bool CompareExchange16(void* p, uint64_t* lo, uint64_t* hi, uint64_t new_lo, uint64_t new_hi) {
-#if defined(__x86_64__)
-  if (HostHasCx16()) {
-    bool ok;
-    asm volatile("lock cmpxchg16b %1"
-                 : "=@ccz"(ok), "+m"(*static_cast<unsigned __int128*>(p)), "+a"(*lo), "+d"(*hi)
-                 : "b"(new_lo), "c"(new_hi)
-                 : "memory");
-    return ok;
-  }
-#endif
-  uint64_t old[2];
-  std::memcpy(old, p, 16);
-  bool ok = old[0] == *lo && old[1] == *hi;
-  if (ok) {
-    uint64_t desired[2] = {new_lo, new_hi};
-    std::memcpy(p, desired, 16);
-  }
-  *lo = old[0];
-  *hi = old[1];
+  auto* target = static_cast<unsigned __int128*>(p);
+  unsigned __int128 expected = (static_cast<unsigned __int128>(*hi) << 64) | *lo;
+  unsigned __int128 desired = (static_cast<unsigned __int128>(new_hi) << 64) | new_lo;
+  bool ok = __atomic_compare_exchange_n(target, &expected, desired, false, __ATOMIC_SEQ_CST,
+                                        __ATOMIC_SEQ_CST);
+  *lo = static_cast<uint64_t>(expected);
+  *hi = static_cast<uint64_t>(expected >> 64);
   return ok;
 }
 
