@@ -87,6 +87,12 @@ void Cpu::Reset() {
   s.dr[7] = 0x400;
   s.exception_vector = -1;
   s.gpr[kRdx] = 0x600;  // processor signature: family 6 (SDM: EDX holds the CPUID.1 EAX value)
+  // x87/SSE power-up state (SDM Vol. 3A Table 10-1): FCW 0x0040, tags empty, MXCSR 0x1F80.
+  s.fpu = {};
+  s.fpu.fcw = 0x0040;
+  s.fpu.ftw = 0xFFFF;
+  s.fpu.mxcsr = 0x1F80;
+  s.fpu.xcr0 = 1;
   halted_ = false;
   FlushTlb();
 }
@@ -111,6 +117,9 @@ TranslationMode Cpu::CurrentMode() const {
   else if (m.protected_mode && !m.v86 && (cs & kAttrDb)) m.code = CodeSize::k32;
   else m.code = CodeSize::k16;
   m.stack32 = m.protected_mode && !m.v86 && (s.seg[kSs].attrs & kAttrDb);
+  m.fpu = static_cast<uint8_t>(((s.cr0 >> 1) & 7) |   // MP, EM, TS (CR0 bits 1-3)
+                               ((s.cr0 >> 5) & 1) << 3 |  // NE (bit 5)
+                               ((s.cr4 >> 9) & 3) << 4);  // OSFXSR, OSXMMEXCPT (CR4 bits 9-10)
   for (unsigned i = 0; i < kSegCount; ++i) m.seg[i] = SegmentBits(s.seg[i], m.protected_mode && !m.v86);
   return m;
 }

@@ -64,6 +64,38 @@ constexpr uint32_t CcOp(CcKind kind, unsigned size_log2) {
   return static_cast<uint32_t>(kind) * 4 + size_log2;
 }
 
+/// One x87 physical register: the 80-bit extended value (64-bit significand with explicit
+/// integer bit, then sign and 15-bit exponent), as FXSAVE stores it, padded to 16 bytes.
+/// MMX register n is the significand of physical register n (SDM Vol. 1 9.5.1).
+struct X87Register {
+  uint64_t significand;
+  uint16_t sign_exponent;
+  uint16_t pad[3];
+};
+
+/// An XMM register as bytes in memory order.
+struct alignas(16) XmmRegister {
+  uint64_t lo, hi;
+};
+
+/// x87, MMX and SSE state (SDM Vol. 1 chapters 8-11). The fields follow the FXSAVE image's
+/// meaning (Vol. 1 Table 10-2): FXSAVE/FXRSTOR and XSAVE convert to and from it.
+struct FpuState {
+  X87Register st[8];     ///< physical registers R0-R7; ST(i) is R[(TOP + i) & 7]
+  uint16_t fcw;          ///< control word (reset 0x037F after FNINIT; 0x0040 at power-up)
+  uint16_t fsw;          ///< status word, TOP in bits 13:11
+  uint16_t ftw;          ///< full tag word: 2 bits per physical register (11 = empty)
+  uint16_t fop;          ///< last instruction opcode (11 bits)
+  uint64_t fip, fdp;     ///< last instruction / operand pointers
+  uint16_t fcs, fds;     ///< their selectors (16/32-bit forms)
+  uint32_t mxcsr;        ///< SSE control/status (reset 0x1F80)
+  XmmRegister xmm[16];
+  uint64_t xcr0;         ///< XSAVE feature mask (bit 0 x87 always set)
+  /// Staging for vector helpers: the translator loads a memory source here (in IR, so a fault
+  /// is precise) before calling the helper, and stores a memory result from here after it.
+  alignas(16) uint8_t scratch[64];
+};
+
 /// The vCPU's state.
 struct CpuState {
   uint64_t gpr[16];
@@ -97,6 +129,8 @@ struct CpuState {
 
   /// One soft TLB for the current MMU mode (flushed on mode changes, CR3 writes, INVLPG).
   jit::SoftTlb tlb;
+
+  FpuState fpu;
 };
 
 // The IR addresses these by offset; moving them is an ABI change for translated code.
@@ -108,6 +142,17 @@ static_assert(offsetof(CpuState, cc_op) == 168);
 static_assert(offsetof(CpuState, seg) == 176);
 static_assert(sizeof(SegmentCache) == 16);
 static_assert(std::is_standard_layout_v<CpuState>);
+
+/// Byte offsets of FPU/SSE state for the translator.
+constexpr uint32_t XmmOffset(unsigned r) {
+  return static_cast<uint32_t>(offsetof(CpuState, fpu) + offsetof(FpuState, xmm) + sizeof(XmmRegister) * r);
+}
+constexpr uint32_t FpuScratchOffset() {
+  return static_cast<uint32_t>(offsetof(CpuState, fpu) + offsetof(FpuState, scratch));
+}
+constexpr uint32_t MxcsrOffset() {
+  return static_cast<uint32_t>(offsetof(CpuState, fpu) + offsetof(FpuState, mxcsr));
+}
 
 /// Byte offset of GPR `r` in CpuState.
 constexpr uint32_t GprOffset(unsigned r) { return static_cast<uint32_t>(offsetof(CpuState, gpr) + 8 * r); }

@@ -149,6 +149,9 @@ const jit::HelperInfo kHelpers[] = {
     {"cmpxchg16b", Cmpxchg16bHelper, true},
     {"string_op", StringOpHelper, true},
     {"load_segment", LoadSegmentHelper, true},
+    {"x87", X87Helper, true},
+    {"vector", VectorHelper, true},
+    {"fpu_state", FpuStateHelper, true},
 };
 static_assert(sizeof(kHelpers) / sizeof(kHelpers[0]) == static_cast<size_t>(HelperId::kCount));
 

@@ -13,6 +13,9 @@ uint64_t PdepHelper(jit::ExecEnv* env, uint64_t source, uint64_t mask);
 uint64_t PextHelper(jit::ExecEnv* env, uint64_t source, uint64_t mask);
 uint64_t Cmpxchg16bHelper(jit::ExecEnv* env, uint64_t linear, uint64_t bytes);
 uint64_t StringOpHelper(jit::ExecEnv* env, uint64_t descriptor, uint64_t unused);
+uint64_t X87Helper(jit::ExecEnv* env, uint64_t op, uint64_t operand);
+uint64_t VectorHelper(jit::ExecEnv* env, uint64_t op, uint64_t operand);
+uint64_t FpuStateHelper(jit::ExecEnv* env, uint64_t op, uint64_t address);
 
 /// CPUID for a leaf/subleaf (cpuid.cpp): the values this vCPU reports.
 struct CpuidResult {

@@ -25,6 +25,8 @@ void RegisterBits(HandlerTable& t);      // translate_bits.cpp
 void RegisterString(HandlerTable& t);    // translate_string.cpp
 void RegisterStack(HandlerTable& t);     // translate_stack.cpp
 void RegisterAtomic(HandlerTable& t);    // translate_atomic.cpp
+void RegisterX87(HandlerTable& t);       // translate_x87.cpp
+void RegisterSse(HandlerTable& t);       // translate_sse.cpp
 
 /// The condition a Jcc/SETcc/CMOVcc mnemonic tests (its low opcode nibble, SDM Table B-1).
 inline Cond ConditionOf(const DecodedInst& d) { return static_cast<Cond>(d.opcode & 0xF); }

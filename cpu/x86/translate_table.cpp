@@ -15,6 +15,8 @@ HandlerTable BuildTable() {
   RegisterString(t);
   RegisterStack(t);
   RegisterAtomic(t);
+  RegisterX87(t);
+  RegisterSse(t);
   return t;
 }
 }  // namespace

@@ -55,7 +55,7 @@ uint64_t TranslationMode::Key() const {
   uint64_t k = static_cast<uint64_t>(code) | (uint64_t{stack32} << 2) |
                (uint64_t{protected_mode} << 3) | (uint64_t{v86} << 4) | (uint64_t{cpl} << 5);
   for (unsigned i = 0; i < kSegCount; ++i) k |= uint64_t{seg[i]} << (8 + 5 * i);
-  return k;
+  return k | (uint64_t{fpu} << 38);
 }
 
 // --- operands -------------------------------------------------------------------------------

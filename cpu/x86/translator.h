@@ -34,6 +34,18 @@ struct TranslationMode {
   };
   uint8_t seg[kSegCount] = {};
 
+  /// CR0/CR4 bits that decide whether x87/MMX/SSE instructions raise #UD, #NM or #MF
+  /// (SDM Vol. 3A 2.5, Table 2-2 / 13.1): so those checks cost nothing at run time.
+  enum FpuBits : uint8_t {
+    kFpuMp = 1,          ///< CR0.MP
+    kFpuEm = 2,          ///< CR0.EM: x87 and MMX/SSE raise #NM / #UD
+    kFpuTs = 4,          ///< CR0.TS: first FPU/SSE use raises #NM
+    kFpuNe = 8,          ///< CR0.NE: native #MF (else IGNNE#/FERR# PC style)
+    kFpuOsfxsr = 16,     ///< CR4.OSFXSR: SSE allowed, FXSAVE saves XMM
+    kFpuOsxmmexcpt = 32, ///< CR4.OSXMMEXCPT: unmasked SIMD FP exceptions raise #XM (else #UD)
+  };
+  uint8_t fpu = 0;
+
   /// Packs the mode into the block cache key.
   uint64_t Key() const;
 };
@@ -56,6 +68,9 @@ enum class HelperId : uint32_t {
   kCmpxchg16b,       ///< CMPXCHG8B/16B: a = linear address, b = operand bytes (translate_atomic.cpp)
   kStringOp,         ///< MOVS/STOS/LODS/CMPS/SCAS (REP): a = packed descriptor (translate_string.cpp)
   kLoadSegment,      ///< MOV/POP/Lxx to a segment register: a = selector, b = SegReg (segments.cpp)
+  kX87,              ///< x87 operations: a = packed operation, b = operand (translate_x87.cpp)
+  kVector,           ///< MMX/SSE operations: a = packed operation, b = operand (translate_sse.cpp)
+  kFpuState,         ///< FXSAVE/FXRSTOR/XSAVE/XRSTOR/XSETBV...: a = packed, b = address (translate_sse.cpp)
   kCount
 };
 
