@@ -22,6 +22,11 @@ DecodeStatus Decode(std::span<const uint8_t> bytes, CodeSize mode, DecodedInst& 
 /// Printed (lowercase) name of a mnemonic, e.g. "movsd" for both kMOVSD and kMOVSD_SSE.
 const char* MnemonicName(Mnemonic mnemonic);
 
+/// Intel-syntax name of GPR `reg` (0-15, or kRegAH.. for AH-BH) at `size` bytes ("?" if none).
+const char* GprName(uint8_t reg, int size);
+/// Name of segment register `seg` in encoding order ("es".."gs", "?" otherwise).
+const char* SegmentName(uint8_t seg);
+
 /// Intel-syntax text of a decoded instruction, lowercase and close to Capstone's output.
 /// `address` is the instruction's address, used to print branch targets.
 std::string Format(const DecodedInst& inst, uint64_t address = 0);

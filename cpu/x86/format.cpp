@@ -50,19 +50,6 @@ constexpr const char* kSegNames[6] = {"es", "cs", "ss", "ds", "fs", "gs"};
 // CMPPS/CMPPD/CMPSS/CMPSD predicates 0-7 (SDM CMPPS Table 3-1), printed as pseudo-ops.
 constexpr const char* kCmpPredicates[8] = {"eq", "lt", "le", "unord", "neq", "nlt", "nle", "ord"};
 
-const char* GprName(uint8_t reg, int size) {
-  switch (size) {
-    case 1:
-      return reg < 20 ? kGpr8[reg] : "?";
-    case 2:
-      return reg < 16 ? kGpr16[reg] : "?";
-    case 4:
-      return reg < 16 ? kGpr32[reg] : "?";
-    default:
-      return reg < 16 ? kGpr64[reg] : "?";
-  }
-}
-
 const char* AddressRegName(uint8_t reg, int address_size) {
   if (reg == kRegRip) return address_size == 4 ? "eip" : "rip";
   return GprName(reg, address_size);
@@ -103,7 +90,7 @@ void AppendMemory(std::string& s, const DecodedInst& inst, int size) {
   const MemOperand& m = inst.mem;
   s += PtrName(size);
   if (inst.segment_override != Seg::kNone) {
-    s += kSegNames[static_cast<int>(inst.segment_override)];
+    s += SegmentName(static_cast<uint8_t>(inst.segment_override));
     s += ':';
   }
   s += '[';
@@ -170,7 +157,7 @@ std::string Format(const DecodedInst& inst, uint64_t address) {
         s += GprName(op.reg, op.size);
         break;
       case OperandKind::kSeg:
-        s += kSegNames[op.reg % 6];
+        s += SegmentName(op.reg);
         break;
       case OperandKind::kCr:
         s += "cr" + std::to_string(op.reg);
@@ -211,5 +198,20 @@ std::string Format(const DecodedInst& inst, uint64_t address) {
   }
   return s;
 }
+
+const char* GprName(uint8_t reg, int size) {
+  switch (size) {
+    case 1:
+      return reg < 20 ? kGpr8[reg] : "?";
+    case 2:
+      return reg < 16 ? kGpr16[reg] : "?";
+    case 4:
+      return reg < 16 ? kGpr32[reg] : "?";
+    default:
+      return reg < 16 ? kGpr64[reg] : "?";
+  }
+}
+
+const char* SegmentName(uint8_t seg) { return seg < 6 ? kSegNames[seg] : "?"; }
 
 }  // namespace vireo::x86

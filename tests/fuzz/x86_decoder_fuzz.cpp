@@ -12,6 +12,7 @@
 #include <string>
 
 #include "cpu/x86/decoder.h"
+#include "tests/support/test_random.h"
 
 namespace {
 
@@ -21,21 +22,8 @@ using vireo::x86::DecodedInst;
 using vireo::x86::DecodeStatus;
 using vireo::x86::kMaxInstructionLength;
 
-uint64_t EnvOr(const char* name, uint64_t fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr ? std::strtoull(v, nullptr, 0) : fallback;
-}
-
-struct Rng {
-  uint64_t state;
-  uint64_t Next() {
-    state ^= state >> 12;
-    state ^= state << 25;
-    state ^= state >> 27;
-    return state * 0x2545F4914F6CDD1Dull;
-  }
-  uint32_t Below(uint32_t n) { return static_cast<uint32_t>((Next() >> 32) % n); }
-};
+using vireo::test::EnvOr;
+using vireo::test::Rng;
 
 constexpr uint8_t kInteresting[] = {0x66, 0x67, 0xF2, 0xF3, 0xF0, 0x2E, 0x3E, 0x26, 0x36, 0x64,
                                     0x65, 0x48, 0x41, 0x4F, 0x0F, 0x38, 0x3A, 0xC4, 0xC5, 0x62,

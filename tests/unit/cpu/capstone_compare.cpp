@@ -8,35 +8,11 @@
 #include <span>
 #include <vector>
 
+#include "cpu/x86/decoder.h"
 #include "tests/unit/cpu/capstone_known_diffs.h"
 
 namespace vireo::x86::difftest {
 namespace {
-
-constexpr const char* kSegNames[6] = {"es", "cs", "ss", "ds", "fs", "gs"};
-constexpr const char* kGpr64[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
-                                    "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
-constexpr const char* kGpr32[16] = {"eax", "ecx", "edx",  "ebx",  "esp",  "ebp",  "esi",  "edi",
-                                    "r8d", "r9d", "r10d", "r11d", "r12d", "r13d", "r14d", "r15d"};
-constexpr const char* kGpr16[16] = {"ax",  "cx",  "dx",   "bx",   "sp",   "bp",   "si",   "di",
-                                    "r8w", "r9w", "r10w", "r11w", "r12w", "r13w", "r14w", "r15w"};
-constexpr const char* kGpr8[20] = {"al",   "cl",   "dl",  "bl",   "spl",  "bpl",  "sil",
-                                   "dil",  "r8b",  "r9b", "r10b", "r11b", "r12b", "r13b",
-                                   "r14b", "r15b", "ah",  "ch",   "dh",   "bh"};
-
-std::string GprName(uint8_t reg, int size) {
-  if (reg >= 20 || (size != 1 && reg >= 16)) return "?";
-  switch (size) {
-    case 1:
-      return kGpr8[reg];
-    case 2:
-      return kGpr16[reg];
-    case 4:
-      return kGpr32[reg];
-    default:
-      return kGpr64[reg];
-  }
-}
 
 uint64_t Mask(int bytes) { return bytes >= 8 ? ~0ull : (1ull << (bytes * 8)) - 1; }
 
@@ -73,10 +49,10 @@ std::vector<NormOp> OurOperands(const DecodedInst& inst) {
     NormOp n;
     switch (op.kind) {
       case OperandKind::kGpr:
-        n = {'r', GprName(op.reg, op.size)};
+        n = {'r', x86::GprName(op.reg, op.size)};
         break;
       case OperandKind::kSeg:
-        n = {'r', kSegNames[op.reg % 6]};
+        n = {'r', x86::SegmentName(op.reg % 6)};
         break;
       case OperandKind::kCr:
         n = {'r', "cr" + std::to_string(op.reg)};
@@ -118,15 +94,15 @@ std::vector<NormOp> OurOperands(const DecodedInst& inst) {
         const MemOperand& m = inst.mem;
         n.kind = 'm';
         if (inst.segment_override != Seg::kNone) {
-          n.seg = kSegNames[static_cast<int>(inst.segment_override)];
+          n.seg = x86::SegmentName(static_cast<uint8_t>(inst.segment_override));
         }
         if (m.base == kRegRip) {
           n.base = m.address_size == 4 ? "eip" : "rip";
         } else if (m.base != kRegNone) {
-          n.base = GprName(m.base, m.address_size);
+          n.base = x86::GprName(m.base, m.address_size);
         }
         if (m.index != kRegNone) {
-          n.index = GprName(m.index, m.address_size);
+          n.index = x86::GprName(m.index, m.address_size);
           n.scale = m.scale;
         }
         n.value = static_cast<uint64_t>(m.disp);

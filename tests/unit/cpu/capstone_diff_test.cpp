@@ -18,27 +18,14 @@
 #include <vector>
 
 #include "cpu/x86/decoder.h"
+#include "tests/support/test_random.h"
 #include "tests/unit/cpu/capstone_known_diffs.h"
 
 namespace vireo::x86::difftest {
 namespace {
 
-uint64_t EnvOr(const char* name, uint64_t fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr ? std::strtoull(v, nullptr, 0) : fallback;
-}
-
-// xorshift64*: fixed-seed, fast, good enough for byte generation.
-struct Rng {
-  uint64_t state;
-  uint64_t Next() {
-    state ^= state >> 12;
-    state ^= state << 25;
-    state ^= state >> 27;
-    return state * 0x2545F4914F6CDD1Dull;
-  }
-  uint32_t Below(uint32_t n) { return static_cast<uint32_t>((Next() >> 32) % n); }
-};
+using vireo::test::EnvOr;
+using vireo::test::Rng;
 
 constexpr uint8_t kLegacyPrefixes[] = {0x66, 0x66, 0x66, 0xF2, 0xF2, 0xF3, 0xF3, 0x67,
                                        0xF0, 0x2E, 0x36, 0x3E, 0x26, 0x64, 0x65};
