@@ -105,6 +105,14 @@ void SetCarryOverflow(TranslatorContext& c, Value old, Value cf, Value of, Value
 
 enum class ShiftKind { kShl, kShr, kSar };
 
+/// Records a shift's lazy flags: directly for a known non-zero count, and only when the
+/// run-time count is non-zero otherwise (a zero count changes no flag).
+void SetShiftFlags(TranslatorContext& c, const Count& n, CcKind kind, unsigned bytes, Value result,
+                   Value last) {
+  if (n.known) return c.SetFlags(kind, bytes, result, last);
+  SetFlagsUnlessZero(c, c.e.Eq(n.v, Imm8(0)), kind, bytes, result, last);
+}
+
 /// SHL/SAL, SHR, SAR. CF is the last bit shifted out and OF (count 1 only) the sign change for
 /// SHL, the original top bit for SHR and 0 for SAR; SF ZF PF follow the result; AF undefined.
 /// The lazy kinds keep the value shifted by count - 1, which holds CF (and OF for count 1).
@@ -132,10 +140,7 @@ void Shift(TranslatorContext& c) {
   constexpr CcKind kind = kKind == ShiftKind::kShl   ? CcKind::kShl
                           : kKind == ShiftKind::kShr ? CcKind::kShr
                                                      : CcKind::kSar;
-  if (n.known)
-    c.SetFlags(kind, dest.bytes(), result, last);
-  else
-    SetFlagsUnlessZero(c, e.Eq(n.v, Imm8(0)), kind, dest.bytes(), result, last);
+  SetShiftFlags(c, n, kind, dest.bytes(), result, last);
 }
 
 /// SHLD/SHRD r/m, reg, imm8/CL: the destination is shifted and the vacated bits are filled from
@@ -171,10 +176,7 @@ void DoubleShift(TranslatorContext& c) {
   }
   dest.Store(result);
   CcKind kind = kLeft ? CcKind::kShl : CcKind::kShr;
-  if (n.known)
-    c.SetFlags(kind, dest.bytes(), result, last);
-  else
-    SetFlagsUnlessZero(c, e.Eq(n.v, Imm8(0)), kind, dest.bytes(), result, last);
+  SetShiftFlags(c, n, kind, dest.bytes(), result, last);
 }
 
 /// ROL/ROR: rotate by the masked count modulo the width; CF and OF come from the masked count
