@@ -6,6 +6,7 @@
 #include "cpu/x86/decoder.h"
 #include "cpu/x86/disasm.h"
 #include "cpu/x86/helpers.h"
+#include "cpu/x86/interrupts.h"
 #include "cpu/x86/mmu.h"
 #include "jit/interp/interpreter.h"
 #include "jit/ir/passes.h"
@@ -210,6 +211,8 @@ bool Cpu::AccessPiece(uint64_t addr, unsigned size, bool write, uint64_t* value)
   for (int i = 0; i < nparts; ++i) {
     const Part& p = parts[i];
     machine::MemoryLookup m = memory_.Lookup(p.phys);
+    std::unique_lock<std::recursive_mutex> io;
+    if (m.kind == machine::MemoryKind::kMmio && device_lock != nullptr) io = std::unique_lock(*device_lock);
     if (m.kind == machine::MemoryKind::kMmio && p.len == size && (size & (size - 1)) == 0) {
       // A whole, naturally sized access reaches the device as one access.
       if (write) memory_.mmio().Write(p.phys, size, *value);
@@ -355,18 +358,50 @@ void Cpu::ClassifyCanonicalFault() {
   if (stack) s.exception_vector = kSS;
 }
 
+bool Cpu::ServiceInterrupt() {
+  CpuState& s = *state_;
+  if (interrupt_controller == nullptr || !(s.rflags & kIf)) return true;
+  if (!(s.interrupt_request.load(std::memory_order_acquire) & kIrqPending)) return true;
+  uint8_t vector;
+  {
+    std::unique_lock<std::recursive_mutex> io;
+    if (device_lock != nullptr) io = std::unique_lock(*device_lock);
+    vector = interrupt_controller->Acknowledge();  // the INTA cycle
+  }
+  halted_ = false;  // an interrupt ends HLT; the return address is the instruction after it
+  return DeliverEvent(*this, vector, false, 0, EventSource::kExternal);
+}
+
+bool Cpu::DeliverPendingException() {
+  CpuState& s = *state_;
+  int vector = s.exception_vector;
+  bool has_error = s.exception_has_error_code;
+  uint32_t error = s.exception_error_code;
+  s.exception_vector = -1;
+  return DeliverEvent(*this, static_cast<uint8_t>(vector), has_error, error, EventSource::kException);
+}
+
 StopReason Cpu::Run(uint64_t max_insts) {
   CpuState& s = *state_;
   uint64_t executed = 0;
   while (executed < max_insts) {
-    if (s.interrupt_request.load(std::memory_order_relaxed) != 0) return StopReason::kInterruptRequest;
+    uint32_t request = s.interrupt_request.load(std::memory_order_acquire);
+    if (request & kKick) {
+      s.interrupt_request.fetch_and(~uint32_t{kKick});
+      return StopReason::kInterruptRequest;
+    }
+    if (deliver_exceptions && !ServiceInterrupt()) return StopReason::kShutdown;
     if (halted_) return StopReason::kHalted;
     s.exception_vector = -1;
     env_.fault = false;
     canonical_fault_ = false;
     uint64_t fault_linear = 0;
     jit::CachedBlock* b = FindOrTranslate(&fault_linear);
-    if (b == nullptr) return StopReason::kException;
+    if (b == nullptr) {
+      if (!deliver_exceptions) return StopReason::kException;
+      if (!DeliverPendingException()) return StopReason::kShutdown;
+      continue;
+    }
     while (b != nullptr) {
       running_ = b;
       running_uncached_ = false;
@@ -376,25 +411,31 @@ StopReason Cpu::Run(uint64_t max_insts) {
       ++stats_.blocks_run;
       executed += b->code.guest_insts;
       stats_.guest_insts += b->code.guest_insts;
-      if (r.kind == jit::RunResult::Kind::kFault) {
-        if (s.exception_vector == kSmcRestart) {
-          // Run the store's instruction alone from a fresh, uncached translation.
-          s.exception_vector = -1;
-          env_.fault = false;
-          jit::CachedBlock* one = TranslateAt(s.rip, 1, false, &fault_linear);
-          if (one == nullptr) return StopReason::kException;
+      if (r.kind == jit::RunResult::Kind::kFault && s.exception_vector == kSmcRestart) {
+        // A store hit this block's own code: run that instruction alone from a fresh, uncached
+        // translation, then continue through the dispatcher.
+        s.exception_vector = -1;
+        env_.fault = false;
+        jit::CachedBlock* one = TranslateAt(s.rip, 1, false, &fault_linear);
+        if (one != nullptr) {
           running_ = one;
           running_uncached_ = true;
           r = jit::Interpreter::Run(one->code, env_);
           running_ = nullptr;
-          if (r.kind == jit::RunResult::Kind::kFault) return StopReason::kException;
-          break;
         }
+        if (one != nullptr && r.kind != jit::RunResult::Kind::kFault) break;
+        r.kind = jit::RunResult::Kind::kFault;
+      }
+      if (r.kind == jit::RunResult::Kind::kFault) {
         if (canonical_fault_) ClassifyCanonicalFault();
-        return StopReason::kException;
+        if (s.exception_vector < 0) break;  // a helper completed an event itself (INT n, IRET)
+        if (!deliver_exceptions) return StopReason::kException;
+        if (!DeliverPendingException()) return StopReason::kShutdown;
+        break;
       }
       if (halted_ || executed >= max_insts) break;
-      if (s.interrupt_request.load(std::memory_order_relaxed) != 0) break;
+      uint32_t req = s.interrupt_request.load(std::memory_order_relaxed);
+      if ((req & kKick) || ((req & kIrqPending) && (s.rflags & kIf))) break;
       // Follow or create the chain. Links stay within the block's own virtual page (QEMU's
       // rule), so a remapping never leaves a stale link: crossing pages goes through the
       // dispatcher and its page walk.

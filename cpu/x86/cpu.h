@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <memory>
 #include <string>
 
@@ -14,6 +15,7 @@
 #include "jit/block_cache.h"
 #include "jit/exec_env.h"
 #include "machine/address_space.h"
+#include "machine/irq.h"
 
 namespace vireo::x86 {
 
@@ -22,7 +24,14 @@ enum class StopReason {
   kInstructionLimit,  ///< ran the requested number of guest instructions (at block granularity)
   kHalted,            ///< HLT executed
   kException,         ///< an exception was raised and exceptions are reported, not delivered
-  kInterruptRequest,  ///< interrupt_request was set
+  kInterruptRequest,  ///< another thread asked the vCPU to stop (kKick)
+  kShutdown,          ///< triple fault: the processor shut down (the machine resets or exits)
+};
+
+/// Bits of CpuState::interrupt_request.
+enum InterruptRequest : uint32_t {
+  kIrqPending = 1,  ///< the interrupt controller's INTR line is high
+  kKick = 2,        ///< stop running and return to the caller (monitor, exit, reset)
 };
 
 /// Exception numbers (SDM Vol. 3A Table 6-1).
@@ -53,8 +62,13 @@ class Cpu {
   /// Runs until one of the stop reasons. With `deliver_exceptions` false (tests), an exception
   /// stops the run with the state as it was at the faulting instruction.
   StopReason Run(uint64_t max_insts);
-  /// Exceptions are delivered through the IDT (issue 5); until then they always stop the run.
+  /// Deliver exceptions and interrupts through the IVT/IDT as the hardware does. Off in the
+  /// differential tests, where an exception stops the run so it can be compared.
   bool deliver_exceptions = false;
+  /// Where external interrupts are acknowledged (the 8259 pair), and the lock device models
+  /// are entered under (the machine lock); both optional for bare-CPU tests.
+  machine::InterruptController* interrupt_controller = nullptr;
+  std::recursive_mutex* device_lock = nullptr;
 
   /// -d trace switches (QEMU's names): in_asm prints each translated block's guest code (Capstone),
   /// op its optimised IR. Lines go to `trace_sink`.
@@ -91,6 +105,10 @@ class Cpu {
   static bool StoreSlow(jit::ExecEnv* env, uint64_t addr, unsigned size, uint64_t value);
   bool AccessPiece(uint64_t addr, unsigned size, bool write, uint64_t* value);
   void ClassifyCanonicalFault();
+  /// Delivers a pending external interrupt if RFLAGS.IF allows; false on a triple fault.
+  bool ServiceInterrupt();
+  /// Delivers the exception recorded in the state; false on a triple fault.
+  bool DeliverPendingException();
 
   machine::AddressSpace& memory_;
   std::unique_ptr<CpuState> state_;

@@ -131,6 +131,14 @@ struct CpuState {
   jit::SoftTlb tlb;
 
   FpuState fpu;
+
+  // --- added by the system family (translate_system.cpp, msr.cpp) ---------------------------
+  /// MSRs the guest may write and read back but nothing else consumes (TSC_AUX, MTRRs,
+  /// FEATURE_CONTROL): msr.cpp's table assigns the slots.
+  uint64_t msr_store[32];
+  /// STI that set IF: no external interrupt may be delivered before the next instruction has
+  /// run (SDM Vol. 2B STI). Set by STI; the interrupt-delivery code must honour and clear it.
+  uint8_t interrupt_shadow;
 };
 
 // The IR addresses these by offset; moving them is an ABI change for translated code.

@@ -7,6 +7,7 @@
 
 #include "cpu/x86/cpu.h"
 #include "cpu/x86/flags.h"
+#include "cpu/x86/interrupts.h"
 #include "cpu/x86/segments.h"
 #include "cpu/x86/translator.h"
 
@@ -152,6 +153,9 @@ const jit::HelperInfo kHelpers[] = {
     {"x87", X87Helper, true},
     {"vector", VectorHelper, true},
     {"fpu_state", FpuStateHelper, true},
+    {"software_interrupt", SoftwareInterruptHelper, true},
+    {"interrupt_return", InterruptReturnHelper, true},
+    {"system", SystemHelper, true},
 };
 static_assert(sizeof(kHelpers) / sizeof(kHelpers[0]) == static_cast<size_t>(HelperId::kCount));
 

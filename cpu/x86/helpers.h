@@ -16,6 +16,7 @@ uint64_t StringOpHelper(jit::ExecEnv* env, uint64_t descriptor, uint64_t unused)
 uint64_t X87Helper(jit::ExecEnv* env, uint64_t op, uint64_t operand);
 uint64_t VectorHelper(jit::ExecEnv* env, uint64_t op, uint64_t operand);
 uint64_t FpuStateHelper(jit::ExecEnv* env, uint64_t op, uint64_t address);
+uint64_t SystemHelper(jit::ExecEnv* env, uint64_t op, uint64_t operand);
 
 /// CPUID for a leaf/subleaf (cpuid.cpp): the values this vCPU reports.
 struct CpuidResult {

@@ -27,6 +27,8 @@ void RegisterStack(HandlerTable& t);     // translate_stack.cpp
 void RegisterAtomic(HandlerTable& t);    // translate_atomic.cpp
 void RegisterX87(HandlerTable& t);       // translate_x87.cpp
 void RegisterSse(HandlerTable& t);       // translate_sse.cpp
+void RegisterSystemFlow(HandlerTable& t);  // translate_system_flow.cpp
+void RegisterSystem(HandlerTable& t);    // translate_system.cpp (after RegisterMove: wraps MOV)
 
 /// The condition a Jcc/SETcc/CMOVcc mnemonic tests (its low opcode nibble, SDM Table B-1).
 inline Cond ConditionOf(const DecodedInst& d) { return static_cast<Cond>(d.opcode & 0xF); }

@@ -1,21 +1,403 @@
+// SSE/SSE2 (and their MMX forms) data movement, logic and integer instructions (SDM Vol. 2
+// instruction pages; Vol. 1 chapters 9-11). Moves and bitwise logic are inline IR on the two
+// 64-bit halves of an XMM register; the other integer operations call the vector helper
+// (sse_ops.cpp) after any memory source has been loaded into FpuState::scratch by IR, so a
+// fault is raised before anything is written.
+
 #include "cpu/x86/cpu.h"
 #include "cpu/x86/helpers.h"
+#include "cpu/x86/sse_ops.h"
 #include "cpu/x86/translate_families.h"
 
 namespace vireo::x86 {
 
-uint64_t VectorHelper(jit::ExecEnv* env, uint64_t, uint64_t) {
-  // Placeholder until the family is implemented: nothing calls it yet.
-  static_cast<Cpu*>(env->cpu)->RaiseException(kUD);
-  return 0;
+uint64_t VectorHelper(jit::ExecEnv* env, uint64_t a, uint64_t b) {
+  return RunVecOp(*static_cast<CpuState*>(env->state), a, b);
 }
 
 uint64_t FpuStateHelper(jit::ExecEnv* env, uint64_t, uint64_t) {
-  // Placeholder until the family is implemented: nothing calls it yet.
+  // Placeholder until FXSAVE/FXRSTOR are implemented: nothing calls it yet.
   static_cast<Cpu*>(env->cpu)->RaiseException(kUD);
   return 0;
 }
 
-void RegisterSse(HandlerTable&) {}
+namespace {
+
+using ir::Type;
+using ir::Value;
+using Imm = ir::IrEmitter;
+
+/// An XMM value as its low and high quadwords (U64 each).
+struct V128 {
+  Value lo, hi;
+};
+
+constexpr uint64_t kGpCode = 13 | 0x100;  // #GP(0) for the IR Trap op
+
+bool HasKind(const DecodedInst& d, OperandKind k) {
+  for (unsigned i = 0; i < d.num_operands; ++i)
+    if (d.operands[i].kind == k) return true;
+  return false;
+}
+bool HasMmx(const DecodedInst& d) { return HasKind(d, OperandKind::kMmx); }
+
+// x87 state touched by MMX instructions.
+constexpr uint32_t kFswOffset = offsetof(CpuState, fpu) + offsetof(FpuState, fsw);
+constexpr uint32_t kFtwOffset = offsetof(CpuState, fpu) + offsetof(FpuState, ftw);
+constexpr uint32_t MmOffset(unsigned n) {
+  return static_cast<uint32_t>(offsetof(CpuState, fpu) + offsetof(FpuState, st) + sizeof(X87Register) * (n & 7));
+}
+
+/// The static #UD/#NM checks (SDM Vol. 3A 2.5 and 13.1; Vol. 2A 2.5 exception classes): SSE
+/// instructions raise #UD when CR0.EM is set or CR4.OSFXSR is clear, #NM when CR0.TS is set;
+/// MMX instructions raise #UD when CR0.EM is set and #NM when CR0.TS is set. Returns false
+/// (after raising) when the instruction cannot run.
+bool Usable(TranslatorContext& c) {
+  const uint8_t f = c.mode.fpu;
+  // MMX forms (no XMM operand) do not depend on CR4.OSFXSR; MOVQ2DQ/MOVDQ2Q do.
+  bool sse = !HasMmx(*c.d) || HasKind(*c.d, OperandKind::kXmm);
+  if ((f & TranslationMode::kFpuEm) || (sse && !(f & TranslationMode::kFpuOsfxsr))) {
+    c.Raise(kUD);
+    return false;
+  }
+  if (f & TranslationMode::kFpuTs) {
+    c.Raise(kNM);
+    return false;
+  }
+  return true;
+}
+
+/// Every MMX instruction but EMMS sets TOP to 0 and all tags to valid (SDM Vol. 1 9.5.1,
+/// Table 9-3). Emitted after the instruction's loads and stores.
+void EnterMmx(TranslatorContext& c) {
+  Value fsw = c.e.LoadState(Type::kU16, kFswOffset);
+  c.e.StoreState(kFswOffset, c.e.And(fsw, Imm::Imm(Type::kU16, ~0x3800u & 0xFFFF)));
+  c.e.StoreState(kFtwOffset, Imm::Imm(Type::kU16, 0));
+}
+
+/// Writes MMX register n: the significand, and all ones in bits 79:64 (SDM Vol. 1 9.5.1).
+void SetMm(TranslatorContext& c, unsigned n, Value v) {
+  c.e.StoreState(MmOffset(n), v);
+  c.e.StoreState(MmOffset(n) + 8, Imm::Imm(Type::kU16, 0xFFFF));
+}
+
+V128 GetXmm(TranslatorContext& c, unsigned r) {
+  return {c.e.LoadState(Type::kU64, XmmOffset(r)), c.e.LoadState(Type::kU64, XmmOffset(r) + 8)};
+}
+
+void SetXmm(TranslatorContext& c, unsigned r, V128 v) {
+  c.e.StoreState(XmmOffset(r), v.lo);
+  c.e.StoreState(XmmOffset(r) + 8, v.hi);
+}
+
+/// The aligned forms fault on a 16-byte operand that is not 16-byte aligned (SDM Vol. 1
+/// 11.6.7; #GP(0) in each instruction's exception table).
+void CheckAligned(TranslatorContext& c, Value linear) {
+  c.e.Trap(c.e.Ne(c.e.And(linear, Imm::Imm64(15)), Imm::Imm64(0)), kGpCode);
+}
+
+V128 LoadMem128(TranslatorContext& c, Value linear) {
+  Value lo = c.Load(Type::kU64, linear);
+  Value hi = c.Load(Type::kU64, c.e.Add(linear, Imm::Imm64(8)));
+  return {lo, hi};
+}
+
+/// Reads 128-bit operand `i` (XMM register or m128).
+V128 Read128(TranslatorContext& c, unsigned i, bool aligned) {
+  const Operand& op = c.d->operands[i];
+  if (op.kind == OperandKind::kXmm) return GetXmm(c, op.reg);
+  Value linear = c.Address(16, false);
+  if (aligned) CheckAligned(c, linear);
+  return LoadMem128(c, linear);
+}
+
+/// Writes 128-bit operand `i`. A memory store is done as two quadword stores; an unaligned
+/// one is first probed with loads so that a #PF on either page leaves memory unchanged.
+void Write128(TranslatorContext& c, unsigned i, V128 v, bool aligned) {
+  const Operand& op = c.d->operands[i];
+  if (op.kind == OperandKind::kXmm) return SetXmm(c, op.reg, v);
+  Value linear = c.Address(16, true);
+  Value high = c.e.Add(linear, Imm::Imm64(8));
+  if (aligned) {
+    CheckAligned(c, linear);  // an aligned operand cannot cross a page
+  } else {
+    c.Load(Type::kU64, linear);
+    c.Load(Type::kU64, high);
+  }
+  c.Store(linear, v.lo);
+  c.Store(high, v.hi);
+}
+
+// ---- moves -------------------------------------------------------------------------------
+
+template <bool kAligned>
+void Move128(TranslatorContext& c) {
+  if (!Usable(c)) return;
+  V128 v = Read128(c, 1, kAligned);
+  Write128(c, 0, v, kAligned);
+}
+
+/// MOVD/MOVQ between XMM/MMX and r/m32/r/m64, MOVQ xmm <-> xmm/m64 and mm <-> mm/m64,
+/// MOVQ2DQ, MOVDQ2Q and MOVNTQ: the low 32/64 bits move; a load into XMM zero-extends to 128
+/// bits, into MMX to 64 (SDM MOVD/MOVQ, MOVQ2DQ, MOVDQ2Q, MOVNTQ).
+void MovdMovq(TranslatorContext& c) {
+  if (!Usable(c)) return;
+  const Operand& dst = c.d->operands[0];
+  const Operand& src = c.d->operands[1];
+  Value v;
+  switch (src.kind) {
+    case OperandKind::kXmm: v = c.e.LoadState(Type::kU64, XmmOffset(src.reg)); break;
+    case OperandKind::kMmx: v = c.e.LoadState(Type::kU64, MmOffset(src.reg)); break;
+    default: v = c.ReadAs(1, Type::kU64); break;
+  }
+  switch (dst.kind) {
+    case OperandKind::kXmm: SetXmm(c, dst.reg, {v, Imm::Imm64(0)}); break;
+    case OperandKind::kMmx: SetMm(c, dst.reg, v); break;
+    default: c.Write(0, c.e.ZExt(TranslatorContext::SizeType(dst.size), v)); break;
+  }
+  if (HasMmx(*c.d)) EnterMmx(c);
+}
+
+/// MOVSS/MOVSD: register to register merges the low element; a load zero-extends it; a store
+/// writes the element (SDM MOVSS, MOVSD).
+void MovScalar(TranslatorContext& c) {
+  if (!Usable(c)) return;
+  const Operand& dst = c.d->operands[0];
+  const Operand& src = c.d->operands[1];
+  const bool single = c.d->mnemonic == Mnemonic::kMOVSS;
+  if (dst.kind == OperandKind::kMem) {
+    Type t = single ? Type::kU32 : Type::kU64;
+    Value v = c.e.LoadState(t, XmmOffset(src.reg));
+    c.Store(c.Address(single ? 4 : 8, true), v);
+    return;
+  }
+  if (src.kind == OperandKind::kMem) {
+    Value v = c.e.ZExt(Type::kU64, c.Read(1));
+    SetXmm(c, dst.reg, {v, Imm::Imm64(0)});
+    return;
+  }
+  if (single) {
+    Value s = c.e.LoadState(Type::kU32, XmmOffset(src.reg));
+    c.e.StoreState(XmmOffset(dst.reg), s);
+  } else {
+    c.e.StoreState(XmmOffset(dst.reg), c.e.LoadState(Type::kU64, XmmOffset(src.reg)));
+  }
+}
+
+/// MOVLPS/MOVLPD/MOVHPS/MOVHPD (one quadword between memory and the low/high half, the other
+/// half unchanged), MOVHLPS and MOVLHPS (SDM Vol. 2B pages).
+template <bool kHighHalf>
+void MovHalf(TranslatorContext& c) {
+  if (!Usable(c)) return;
+  const Operand& dst = c.d->operands[0];
+  const Operand& src = c.d->operands[1];
+  const uint32_t part = kHighHalf ? 8 : 0;
+  if (dst.kind == OperandKind::kMem) {
+    c.Store(c.Address(8, true), c.e.LoadState(Type::kU64, XmmOffset(src.reg) + part));
+    return;
+  }
+  Value v = c.Read(1);
+  c.e.StoreState(XmmOffset(dst.reg) + part, v);
+}
+
+void Movhlps(TranslatorContext& c) {
+  if (!Usable(c)) return;
+  Value v = c.e.LoadState(Type::kU64, XmmOffset(c.d->operands[1].reg) + 8);
+  c.e.StoreState(XmmOffset(c.d->operands[0].reg), v);
+}
+
+void Movlhps(TranslatorContext& c) {
+  if (!Usable(c)) return;
+  Value v = c.e.LoadState(Type::kU64, XmmOffset(c.d->operands[1].reg));
+  c.e.StoreState(XmmOffset(c.d->operands[0].reg) + 8, v);
+}
+
+/// MOVNTI: a plain store of a GPR (the non-temporal hint has no architectural effect).
+void Movnti(TranslatorContext& c) { c.Write(0, c.Read(1)); }
+
+// ---- bitwise logic -------------------------------------------------------------------------
+
+enum class Logic { kAnd, kAndNot, kOr, kXor };
+
+template <Logic kOp>
+Value ApplyLogic(TranslatorContext& c, Value a, Value b) {
+  switch (kOp) {
+    case Logic::kAnd: return c.e.And(a, b);
+    case Logic::kAndNot: return c.e.And(c.e.Not(a), b);
+    case Logic::kOr: return c.e.Or(a, b);
+    case Logic::kXor: return c.e.Xor(a, b);
+  }
+  return a;
+}
+
+template <Logic kOp>
+void LogicOp(TranslatorContext& c) {
+  if (!Usable(c)) return;
+  if (HasMmx(*c.d)) {
+    const Operand& src = c.d->operands[1];
+    Value s = src.kind == OperandKind::kMmx ? c.e.LoadState(Type::kU64, MmOffset(src.reg)) : c.Read(1);
+    const unsigned n = c.d->operands[0].reg;
+    SetMm(c, n, ApplyLogic<kOp>(c, c.e.LoadState(Type::kU64, MmOffset(n)), s));
+    EnterMmx(c);
+    return;
+  }
+  const unsigned r = c.d->operands[0].reg;
+  // PXOR/XORPS x, x is the zeroing idiom: no need to read the register.
+  if (kOp == Logic::kXor && c.d->operands[1].kind == OperandKind::kXmm && c.d->operands[1].reg == r) {
+    SetXmm(c, r, {Imm::Imm64(0), Imm::Imm64(0)});
+    return;
+  }
+  V128 s = Read128(c, 1, true);
+  V128 d = GetXmm(c, r);
+  SetXmm(c, r, {ApplyLogic<kOp>(c, d.lo, s.lo), ApplyLogic<kOp>(c, d.hi, s.hi)});
+}
+
+// ---- helper-based operations ----------------------------------------------------------------
+
+struct HelperOp {
+  Mnemonic m;
+  VecOp op;
+};
+
+constexpr HelperOp kHelperOps[] = {
+    {Mnemonic::kPADDB, VecOp::kPaddB},         {Mnemonic::kPADDW, VecOp::kPaddW},
+    {Mnemonic::kPADDD, VecOp::kPaddD},         {Mnemonic::kPADDQ, VecOp::kPaddQ},
+    {Mnemonic::kPSUBB, VecOp::kPsubB},         {Mnemonic::kPSUBW, VecOp::kPsubW},
+    {Mnemonic::kPSUBD, VecOp::kPsubD},         {Mnemonic::kPSUBQ, VecOp::kPsubQ},
+    {Mnemonic::kPADDSB, VecOp::kPaddSB},       {Mnemonic::kPADDSW, VecOp::kPaddSW},
+    {Mnemonic::kPADDUSB, VecOp::kPaddUSB},     {Mnemonic::kPADDUSW, VecOp::kPaddUSW},
+    {Mnemonic::kPSUBSB, VecOp::kPsubSB},       {Mnemonic::kPSUBSW, VecOp::kPsubSW},
+    {Mnemonic::kPSUBUSB, VecOp::kPsubUSB},     {Mnemonic::kPSUBUSW, VecOp::kPsubUSW},
+    {Mnemonic::kPCMPEQB, VecOp::kPcmpeqB},     {Mnemonic::kPCMPEQW, VecOp::kPcmpeqW},
+    {Mnemonic::kPCMPEQD, VecOp::kPcmpeqD},     {Mnemonic::kPCMPGTB, VecOp::kPcmpgtB},
+    {Mnemonic::kPCMPGTW, VecOp::kPcmpgtW},     {Mnemonic::kPCMPGTD, VecOp::kPcmpgtD},
+    {Mnemonic::kPMINUB, VecOp::kPminUB},       {Mnemonic::kPMAXUB, VecOp::kPmaxUB},
+    {Mnemonic::kPMINSW, VecOp::kPminSW},       {Mnemonic::kPMAXSW, VecOp::kPmaxSW},
+    {Mnemonic::kPAVGB, VecOp::kPavgB},         {Mnemonic::kPAVGW, VecOp::kPavgW},
+    {Mnemonic::kPMULLW, VecOp::kPmullW},       {Mnemonic::kPMULHW, VecOp::kPmulhW},
+    {Mnemonic::kPMULHUW, VecOp::kPmulhUW},     {Mnemonic::kPMULUDQ, VecOp::kPmulUDQ},
+    {Mnemonic::kPMADDWD, VecOp::kPmaddWD},     {Mnemonic::kPSADBW, VecOp::kPsadBW},
+    {Mnemonic::kPSLLW, VecOp::kPsllW},         {Mnemonic::kPSLLD, VecOp::kPsllD},
+    {Mnemonic::kPSLLQ, VecOp::kPsllQ},         {Mnemonic::kPSRLW, VecOp::kPsrlW},
+    {Mnemonic::kPSRLD, VecOp::kPsrlD},         {Mnemonic::kPSRLQ, VecOp::kPsrlQ},
+    {Mnemonic::kPSRAW, VecOp::kPsraW},         {Mnemonic::kPSRAD, VecOp::kPsraD},
+    {Mnemonic::kPSLLDQ, VecOp::kPslldq},       {Mnemonic::kPSRLDQ, VecOp::kPsrldq},
+    {Mnemonic::kPUNPCKLBW, VecOp::kPunpcklBW}, {Mnemonic::kPUNPCKLWD, VecOp::kPunpcklWD},
+    {Mnemonic::kPUNPCKLDQ, VecOp::kPunpcklDQ}, {Mnemonic::kPUNPCKLQDQ, VecOp::kPunpcklQDQ},
+    {Mnemonic::kPUNPCKHBW, VecOp::kPunpckhBW}, {Mnemonic::kPUNPCKHWD, VecOp::kPunpckhWD},
+    {Mnemonic::kPUNPCKHDQ, VecOp::kPunpckhDQ}, {Mnemonic::kPUNPCKHQDQ, VecOp::kPunpckhQDQ},
+    // UNPCKxPS/PD move 32/64-bit elements exactly like PUNPCKxDQ/QDQ (SDM UNPCKLPS page).
+    {Mnemonic::kUNPCKLPS, VecOp::kPunpcklDQ},  {Mnemonic::kUNPCKHPS, VecOp::kPunpckhDQ},
+    {Mnemonic::kUNPCKLPD, VecOp::kPunpcklQDQ}, {Mnemonic::kUNPCKHPD, VecOp::kPunpckhQDQ},
+    {Mnemonic::kPACKSSWB, VecOp::kPacksSWB},   {Mnemonic::kPACKSSDW, VecOp::kPacksSDW},
+    {Mnemonic::kPACKUSWB, VecOp::kPackUSWB},   {Mnemonic::kPSHUFD, VecOp::kPshufD},
+    {Mnemonic::kPSHUFLW, VecOp::kPshufLW},     {Mnemonic::kPSHUFHW, VecOp::kPshufHW},
+    {Mnemonic::kPSHUFW, VecOp::kPshufW},
+    {Mnemonic::kSHUFPS, VecOp::kShufPS},       {Mnemonic::kSHUFPD, VecOp::kShufPD},
+    {Mnemonic::kPEXTRW, VecOp::kPextrW},       {Mnemonic::kPINSRW, VecOp::kPinsrW},
+    {Mnemonic::kPMOVMSKB, VecOp::kPmovmskB},   {Mnemonic::kMOVMSKPS, VecOp::kMovmskPS},
+    {Mnemonic::kMOVMSKPD, VecOp::kMovmskPD},
+};
+
+VecOp OpFor(Mnemonic m) {
+  for (const HelperOp& h : kHelperOps)
+    if (h.m == m) return h.op;
+  return VecOp::kCount;
+}
+
+/// The helper's operand code for register operand `op` (XMM n or MM n).
+unsigned RegCode(const Operand& op) {
+  return op.kind == OperandKind::kMmx ? kVecMmx + op.reg : op.reg;
+}
+
+/// Operand code of source operand `i`: a register, or the scratch area after loading memory
+/// into it (m128 operands of SSE forms must be aligned).
+unsigned SourceCode(TranslatorContext& c, unsigned i) {
+  const Operand& op = c.d->operands[i];
+  if (op.kind != OperandKind::kMem) return RegCode(op);
+  if (op.size == 16) {
+    Value linear = c.Address(16, false);
+    CheckAligned(c, linear);
+    V128 v = LoadMem128(c, linear);
+    c.e.StoreState(FpuScratchOffset(), v.lo);
+    c.e.StoreState(FpuScratchOffset() + 8, v.hi);
+  } else {
+    c.e.StoreState(FpuScratchOffset(), c.e.ZExt(Type::kU64, c.Read(i)));
+  }
+  return kVecScratch;
+}
+
+void VectorOp(TranslatorContext& c) {
+  if (!Usable(c)) return;
+  const DecodedInst& d = *c.d;
+  const VecOp op = OpFor(d.mnemonic);
+  const Operand& dst = d.operands[0];
+  const bool mmx = HasMmx(d);
+  const bool wide = !mmx;
+  uint8_t imm = 0;
+  for (unsigned i = 0; i < d.num_operands; ++i)
+    if (d.operands[i].kind == OperandKind::kImm) imm = static_cast<uint8_t>(d.imm[d.operands[i].reg]);
+  auto call = [&](unsigned dcode, unsigned scode, Value b) {
+    return c.Call(HelperId::kVector, Type::kU64, Imm::Imm64(PackVecOp(op, dcode, scode, imm, wide)), b);
+  };
+  switch (op) {
+    case VecOp::kPextrW:
+    case VecOp::kPmovmskB:
+    case VecOp::kMovmskPS:
+    case VecOp::kMovmskPD: {
+      // A GPR result: 32 bits, zero-extended to 64 in 64-bit mode (SDM PMOVMSKB, PEXTRW).
+      Value r = call(0, RegCode(d.operands[1]), Imm::Imm64(0));
+      c.Write(0, c.e.ZExt(TranslatorContext::SizeType(dst.size), r));
+      break;
+    }
+    case VecOp::kPinsrW: {
+      Value word = c.ReadAs(1, Type::kU64);
+      call(RegCode(dst), kVecImm, word);
+      break;
+    }
+    default: {
+      unsigned scode = d.operands[1].kind == OperandKind::kImm ? kVecImm : SourceCode(c, 1);
+      call(RegCode(dst), scode, Imm::Imm64(0));
+      break;
+    }
+  }
+  if (mmx) EnterMmx(c);
+}
+
+/// EMMS: all x87 tags empty and TOP = 0 (SDM EMMS; Vol. 1 Table 9-3).
+void Emms(TranslatorContext& c) {
+  if (!Usable(c)) return;
+  EnterMmx(c);
+  c.e.StoreState(kFtwOffset, Imm::Imm(Type::kU16, 0xFFFF));
+}
+
+}  // namespace
+
+void RegisterSse(HandlerTable& t) {
+  for (Mnemonic m : {Mnemonic::kMOVDQA, Mnemonic::kMOVAPS, Mnemonic::kMOVAPD, Mnemonic::kMOVNTDQ,
+                     Mnemonic::kMOVNTPS, Mnemonic::kMOVNTPD})
+    t.Add(m, Move128<true>);
+  for (Mnemonic m : {Mnemonic::kMOVDQU, Mnemonic::kMOVUPS, Mnemonic::kMOVUPD, Mnemonic::kLDDQU})
+    t.Add(m, Move128<false>);
+  for (Mnemonic m : {Mnemonic::kMOVD, Mnemonic::kMOVQ, Mnemonic::kMOVQ2DQ, Mnemonic::kMOVDQ2Q,
+                     Mnemonic::kMOVNTQ})
+    t.Add(m, MovdMovq);
+  t.Add(Mnemonic::kEMMS, Emms);
+  t.Add(Mnemonic::kMOVSS, MovScalar);
+  t.Add(Mnemonic::kMOVSD_SSE, MovScalar);
+  t.Add(Mnemonic::kMOVLPS, MovHalf<false>);
+  t.Add(Mnemonic::kMOVLPD, MovHalf<false>);
+  t.Add(Mnemonic::kMOVHPS, MovHalf<true>);
+  t.Add(Mnemonic::kMOVHPD, MovHalf<true>);
+  t.Add(Mnemonic::kMOVHLPS, Movhlps);
+  t.Add(Mnemonic::kMOVLHPS, Movlhps);
+  t.Add(Mnemonic::kMOVNTI, Movnti);
+  for (Mnemonic m : {Mnemonic::kPXOR, Mnemonic::kXORPS, Mnemonic::kXORPD}) t.Add(m, LogicOp<Logic::kXor>);
+  for (Mnemonic m : {Mnemonic::kPOR, Mnemonic::kORPS, Mnemonic::kORPD}) t.Add(m, LogicOp<Logic::kOr>);
+  for (Mnemonic m : {Mnemonic::kPAND, Mnemonic::kANDPS, Mnemonic::kANDPD}) t.Add(m, LogicOp<Logic::kAnd>);
+  for (Mnemonic m : {Mnemonic::kPANDN, Mnemonic::kANDNPS, Mnemonic::kANDNPD})
+    t.Add(m, LogicOp<Logic::kAndNot>);
+  for (const HelperOp& h : kHelperOps) t.Add(h.m, VectorOp);
+}
 
 }  // namespace vireo::x86

@@ -17,6 +17,8 @@ HandlerTable BuildTable() {
   RegisterAtomic(t);
   RegisterX87(t);
   RegisterSse(t);
+  RegisterSystemFlow(t);
+  RegisterSystem(t);
   return t;
 }
 }  // namespace

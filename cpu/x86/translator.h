@@ -71,6 +71,9 @@ enum class HelperId : uint32_t {
   kX87,              ///< x87 operations: a = packed operation, b = operand (translate_x87.cpp)
   kVector,           ///< MMX/SSE operations: a = packed operation, b = operand (translate_sse.cpp)
   kFpuState,         ///< FXSAVE/FXRSTOR/XSAVE/XRSTOR/XSETBV...: a = packed, b = address (translate_sse.cpp)
+  kSoftwareInterrupt,  ///< INT n/INT3/INTO/INT1: a = vector | source << 8, b = condition (interrupts.cpp)
+  kInterruptReturn,    ///< IRET: a = operand bytes (interrupts.cpp)
+  kSystem,          ///< system instructions: a = SysOp | parameters << 8, b = operand (translate_system.cpp)
   kCount
 };
 

@@ -103,6 +103,34 @@ Gen::Gen(uint64_t seed, int mode, bool sequence, DiffCase* c)
     s.gpr[kRsp] = kDataAddress + kStackOffset;
   }
   s.rflags = (rng_.Next() & kInputFlags) | kFixedFlags;
+  // XMM registers and MXCSR come from their own stream so the other inputs of a seed stay as
+  // they were before the oracle compared vector state.
+  Rng xr(Mix64(seed ^ 0x5353455853534558ull));
+  for (auto& x : s.xmm) {
+    for (uint64_t& half : x) {
+      switch (xr.Below(4)) {
+        case 0: half = EdgeValue(xr, 64); break;
+        case 1: {  // per-byte/word edges: 00, 7F, 80, FF lanes exercise saturation and compares
+          static constexpr uint8_t kBytes[] = {0x00, 0x01, 0x7F, 0x80, 0xFF, 0xFE, 0x81};
+          half = 0;
+          for (int b = 0; b < 8; ++b) half |= uint64_t{xr.Pick(kBytes)} << (8 * b);
+          break;
+        }
+        default: half = xr.Next(); break;
+      }
+    }
+  }
+  // Any exception flags (bits 5:0) and rounding control; masks stay set so no #XM can occur.
+  s.mxcsr = kDefaultMxcsr | static_cast<uint32_t>(xr.Next() & 0x603F);
+  // x87/MMX: random significands; either MMX state (all tags valid, TOP 0, exponents all
+  // ones as an MMX write leaves them) or empty tags after EMMS with any TOP and exponents.
+  bool mmx_state = xr.Chance(60);
+  s.fpu_tags = mmx_state ? 0xFF : 0;
+  s.fpu_top = mmx_state ? 0 : static_cast<uint8_t>(xr.Below(8));
+  for (int r = 0; r < 8; ++r) {
+    s.mm[r] = xr.Chance(50) ? EdgeValue(xr, 64) : xr.Next();
+    s.st_exp[r] = mmx_state ? 0xFFFF : static_cast<uint16_t>(xr.Next());
+  }
   reserved_ = 1u << kRsp;
   if (sequence) {
     static constexpr int kBases16[] = {kRbx, kRsi, kRdi};

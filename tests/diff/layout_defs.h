@@ -34,4 +34,10 @@
 #define VIREO_DIFF_CTX_SEL16 0x124
 #define VIREO_DIFF_CTX_HOST_DS 0x126
 #define VIREO_DIFF_CTX_HOST_ES 0x128
+// The host's MXCSR, kept across a case (its control bits are callee-saved in the SysV ABI).
+#define VIREO_DIFF_CTX_HOST_MXCSR 0x348
 #define VIREO_DIFF_CTX_FLAG_STACK 0x400
+// FXSAVE images (512 bytes, 16-byte aligned; SDM Vol. 1 Table 10-2) of the x87/MMX/SSE state
+// loaded before a case (FXRSTOR) and stored after it (FXSAVE).
+#define VIREO_DIFF_CTX_IN_FXSAVE 0x400
+#define VIREO_DIFF_CTX_OUT_FXSAVE 0x600

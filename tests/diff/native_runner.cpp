@@ -40,6 +40,11 @@ struct StubContext {
   uint16_t sel16;
   uint16_t host_ds;
   uint16_t host_es;
+  uint8_t pad[VIREO_DIFF_CTX_HOST_MXCSR - VIREO_DIFF_CTX_HOST_ES - 2];
+  uint32_t host_mxcsr;
+  uint8_t pad2[VIREO_DIFF_CTX_IN_FXSAVE - VIREO_DIFF_CTX_HOST_MXCSR - 4];
+  alignas(16) uint8_t in_fxsave[512];
+  alignas(16) uint8_t out_fxsave[512];
 };
 static_assert(offsetof(StubContext, in_gpr) == VIREO_DIFF_CTX_IN_GPR);
 static_assert(offsetof(StubContext, in_flags) == VIREO_DIFF_CTX_IN_FLAGS);
@@ -51,6 +56,64 @@ static_assert(offsetof(StubContext, mode) == VIREO_DIFF_CTX_MODE);
 static_assert(offsetof(StubContext, sel16) == VIREO_DIFF_CTX_SEL16);
 static_assert(offsetof(StubContext, host_ds) == VIREO_DIFF_CTX_HOST_DS);
 static_assert(offsetof(StubContext, host_es) == VIREO_DIFF_CTX_HOST_ES);
+static_assert(offsetof(StubContext, host_mxcsr) == VIREO_DIFF_CTX_HOST_MXCSR);
+static_assert(offsetof(StubContext, in_fxsave) == VIREO_DIFF_CTX_IN_FXSAVE);
+static_assert(offsetof(StubContext, out_fxsave) == VIREO_DIFF_CTX_OUT_FXSAVE);
+
+// FXSAVE image fields (SDM Vol. 1 Table 10-2). The register area holds ST(0)-ST(7) in stack
+// order, so physical register Ri is at slot (i - TOP) & 7.
+constexpr size_t kFxFcw = 0, kFxFsw = 2, kFxFtw = 4, kFxMxcsr = 24, kFxSt = 32, kFxXmm = 160;
+
+// Builds the image FXRSTOR loads: x87 control word 0x037F (Linux's default), TOP and the
+// abridged tags, the registers, MXCSR and XMM0-15.
+// The x87/MMX/SSE part of a case's input (same field names as in DiffState).
+struct NativeFpu {
+  uint64_t xmm[16][2];
+  uint32_t mxcsr;
+  uint64_t mm[8];
+  uint16_t st_exp[8];
+  uint8_t fpu_tags;
+  uint8_t fpu_top;
+};
+
+template <typename To, typename From>
+void CopyFpu(To* to, const From& from) {
+  std::memcpy(to->xmm, from.xmm, sizeof to->xmm);
+  to->mxcsr = from.mxcsr;
+  std::memcpy(to->mm, from.mm, sizeof to->mm);
+  std::memcpy(to->st_exp, from.st_exp, sizeof to->st_exp);
+  to->fpu_tags = from.fpu_tags;
+  to->fpu_top = from.fpu_top;
+}
+
+void FillFxImage(const NativeFpu& s, uint8_t* img) {
+  std::memset(img, 0, 512);
+  uint16_t fcw = 0x037F, fsw = static_cast<uint16_t>((s.fpu_top & 7) << 11);
+  std::memcpy(img + kFxFcw, &fcw, 2);
+  std::memcpy(img + kFxFsw, &fsw, 2);
+  img[kFxFtw] = s.fpu_tags;
+  std::memcpy(img + kFxMxcsr, &s.mxcsr, 4);
+  for (int r = 0; r < 8; ++r) {
+    uint8_t* slot = img + kFxSt + 16 * ((r - s.fpu_top) & 7);
+    std::memcpy(slot, &s.mm[r], 8);
+    std::memcpy(slot + 8, &s.st_exp[r], 2);
+  }
+  std::memcpy(img + kFxXmm, s.xmm, sizeof s.xmm);
+}
+
+void ReadFxImage(const uint8_t* img, DiffState* s) {
+  uint16_t fsw;
+  std::memcpy(&fsw, img + kFxFsw, 2);
+  s->fpu_top = static_cast<uint8_t>((fsw >> 11) & 7);
+  s->fpu_tags = img[kFxFtw];
+  std::memcpy(&s->mxcsr, img + kFxMxcsr, 4);
+  for (int r = 0; r < 8; ++r) {
+    const uint8_t* slot = img + kFxSt + 16 * ((r - s->fpu_top) & 7);
+    std::memcpy(&s->mm[r], slot, 8);
+    std::memcpy(&s->st_exp[r], slot + 8, 2);
+  }
+  std::memcpy(s->xmm, img + kFxXmm, sizeof s->xmm);
+}
 
 // Offsets table at the start of the stub blob (native_stubs.S).
 enum StubSlot { kStubEntry, kStubCapture16, kStubCapture32, kStubCapture64, kStubFault };
@@ -75,6 +138,7 @@ struct NativeInput {
   uint64_t gpr[16];
   uint64_t rflags;
   std::array<uint8_t, kDataSize> data;
+  NativeFpu fpu;
 };
 
 // One case's result in the shared memory.
@@ -117,6 +181,7 @@ NativeResult* g_current = nullptr;
 uint32_t g_last_progress = ~0u;
 int g_stalled_ticks = 0;
 bool g_ldt_ok = false;
+const ucontext_t* g_fault_context = nullptr;
 
 // Redirects the interrupted context to the fault landing in 64-bit mode.
 void Redirect(greg_t* g) {
@@ -138,6 +203,12 @@ void Record(const greg_t* g, int vector, uint64_t pf_address) {
   for (int i = 0; i < 16; ++i) r->state.gpr[i] = static_cast<uint64_t>(g[kRegs[i]]);
   // RF (bit 16) is set in the image a fault pushes (SDM Vol. 3A 18.3.1.1); it is not state.
   r->state.rflags = static_cast<uint64_t>(g[REG_EFL]) & ~uint64_t{0x10000};
+  // The FXSAVE image the kernel saved at the fault holds the case's x87/MMX/SSE state.
+  const ucontext_t* uc = g_fault_context;
+  if (uc != nullptr && uc->uc_mcontext.fpregs != nullptr) {
+    static_assert(sizeof *uc->uc_mcontext.fpregs == 512);
+    ReadFxImage(reinterpret_cast<const uint8_t*>(uc->uc_mcontext.fpregs), &r->state);
+  }
   uint64_t cs = static_cast<uint64_t>(g[REG_CSGSFS]) & 0xFFFF;
   uint64_t rip = static_cast<uint64_t>(g[REG_RIP]);
   r->ip = cs == VIREO_DIFF_SEL_CODE16 ? rip : rip - kCodeAddress;
@@ -148,6 +219,7 @@ void Record(const greg_t* g, int vector, uint64_t pf_address) {
 void OnSignal(int sig, siginfo_t* info, void* raw) {
   auto* uc = static_cast<ucontext_t*>(raw);
   greg_t* g = uc->uc_mcontext.gregs;
+  g_fault_context = uc;
   if (!g_in_test) {
     if (sig == SIGVTALRM) return;
     // A fault in the runner itself: let the default action kill the child (the parent reports
@@ -254,6 +326,8 @@ void RunOne(const NativeInput& in, const uint8_t* code, NativeResult* r) {
     ctx->in_gpr[i] = (narrow && i < 8) ? (in.gpr[i] & 0xFFFFFFFFu) : in.gpr[i];
   }
   ctx->in_flags = (in.rflags & kInputFlags) | kFixedFlags;
+  FillFxImage(in.fpu, ctx->in_fxsave);
+  std::memset(ctx->out_fxsave, 0, sizeof ctx->out_fxsave);
   std::memset(ctx->out_gpr, 0, sizeof ctx->out_gpr);
   ctx->out_flags = 0;
   ctx->mode = static_cast<uint32_t>(in.mode);
@@ -265,6 +339,7 @@ void RunOne(const NativeInput& in, const uint8_t* code, NativeResult* r) {
     std::memcpy(r->state.gpr, in.gpr, sizeof in.gpr);
     r->state.rflags = in.rflags;
     r->state.data = in.data;
+    CopyFpu(&r->state, in.fpu);
     r->vector = kFaultCrash;
     return;
   }
@@ -278,6 +353,7 @@ void RunOne(const NativeInput& in, const uint8_t* code, NativeResult* r) {
   if (!faulted) {
     for (int i = 0; i < 16; ++i) r->state.gpr[i] = ctx->out_gpr[i];
     r->state.rflags = ctx->out_flags;
+    ReadFxImage(ctx->out_fxsave, &r->state);
   }
   if (narrow) {
     for (int i = 0; i < 8; ++i) r->state.gpr[i] &= 0xFFFFFFFFu;
@@ -416,6 +492,7 @@ size_t NativeExecutor::RunChunk(std::span<const DiffCase> cases, DiffOutcome* ou
     std::memcpy(in.gpr, c.in.gpr, sizeof in.gpr);
     in.rflags = c.in.rflags;
     in.data = c.in.data;
+    CopyFpu(&in.fpu, c.in);
   }
   shared->header.count = static_cast<uint32_t>(n);
   shared->header.progress.store(0);

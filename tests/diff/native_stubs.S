@@ -49,6 +49,10 @@ entry64:
   mov %rsp, CTX(VIREO_DIFF_CTX_HOST_RSP)
   movw %ds, CTX(VIREO_DIFF_CTX_HOST_DS)
   movw %es, CTX(VIREO_DIFF_CTX_HOST_ES)
+  // The x87/MMX/SSE state survives the mode switches (compatibility mode only cannot name
+  // XMM8-15, which must come back unchanged), so it is loaded here in 64-bit mode.
+  stmxcsr CTX(VIREO_DIFF_CTX_HOST_MXCSR)
+  fxrstor64 CTX(VIREO_DIFF_CTX_IN_FXSAVE)
   mov CTX(VIREO_DIFF_CTX_MODE), %eax
   cmp $16, %eax
   je enter16
@@ -198,6 +202,7 @@ landing64:
   mov %r13, OUT(13)
   mov %r14, OUT(14)
   mov %r15, OUT(15)
+  fxsave64 CTX(VIREO_DIFF_CTX_OUT_FXSAVE)
   xor %eax, %eax
   jmp leave_to_host
 
@@ -207,6 +212,8 @@ fault64:
   mov $1, %eax
 leave_to_host:
   cld
+  fninit  // the host expects an empty x87 stack and the default control word
+  ldmxcsr CTX(VIREO_DIFF_CTX_HOST_MXCSR)
   mov CTX(VIREO_DIFF_CTX_HOST_RSP), %rsp
   movw CTX(VIREO_DIFF_CTX_HOST_DS), %ds
   movw CTX(VIREO_DIFF_CTX_HOST_ES), %es

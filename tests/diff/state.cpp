@@ -102,6 +102,29 @@ std::string DiffStates(const DiffCase& c, const DiffState& expected, const DiffS
            FlagNames(fe ^ fg) + "] (undefined, not compared: [" +
            FlagNames(c.undefined_flags_mask & kComparedFlags) + "])\n";
   }
+  for (int i = 0; i < 16; ++i) {
+    if (expected.xmm[i][0] == got.xmm[i][0] && expected.xmm[i][1] == got.xmm[i][1]) continue;
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "  xmm%d: expected %016" PRIx64 "_%016" PRIx64 " got %016" PRIx64
+                  "_%016" PRIx64 "\n", i, expected.xmm[i][1], expected.xmm[i][0], got.xmm[i][1],
+                  got.xmm[i][0]);
+    out += buf;
+  }
+  if (expected.mxcsr != got.mxcsr) {
+    out += "  mxcsr: expected " + Hex(expected.mxcsr) + " got " + Hex(got.mxcsr) + "\n";
+  }
+  for (int i = 0; i < 8; ++i) {
+    if (expected.mm[i] != got.mm[i] || expected.st_exp[i] != got.st_exp[i]) {
+      char buf[128];
+      std::snprintf(buf, sizeof buf, "  r%d (mm%d): expected %04x:%016" PRIx64 " got %04x:%016" PRIx64 "\n",
+                    i, i, expected.st_exp[i], expected.mm[i], got.st_exp[i], got.mm[i]);
+      out += buf;
+    }
+  }
+  if (expected.fpu_tags != got.fpu_tags || expected.fpu_top != got.fpu_top) {
+    out += "  x87 tags/top: expected " + Hex(expected.fpu_tags) + "/" + Hex(expected.fpu_top) +
+           " got " + Hex(got.fpu_tags) + "/" + Hex(got.fpu_top) + "\n";
+  }
   DiffData(expected, got, &out);
   return out;
 }
@@ -117,6 +140,19 @@ std::string DumpRegisters(const DiffState& s, int mode) {
     out += buf;
   }
   out += "flags=" + Hex(s.rflags) + " [" + FlagNames(s.rflags) + "]\n";
+  for (int i = 0; i < 16; ++i) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "xmm%d=%016" PRIx64 "_%016" PRIx64 "%s", i, s.xmm[i][1],
+                  s.xmm[i][0], (i % 2 == 1) ? "\n" : " ");
+    out += buf;
+  }
+  out += "mxcsr=" + Hex(s.mxcsr) + " x87 tags=" + Hex(s.fpu_tags) + " top=" + Hex(s.fpu_top) + "\n";
+  for (int i = 0; i < 8; ++i) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "r%d=%04x:%016" PRIx64 "%s", i, s.st_exp[i], s.mm[i],
+                  (i % 4 == 3) ? "\n" : " ");
+    out += buf;
+  }
   return out;
 }
 

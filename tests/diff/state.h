@@ -89,6 +89,9 @@ inline constexpr uint64_t kFixedFlags = 0x2 | kIf;
 /// changed by generated code and a CPL-3 process cannot change IOPL or IF anyway.
 inline constexpr uint64_t kComparedFlags = kInputFlags | kFixedFlags;
 
+/// MXCSR after reset: all SIMD exceptions masked, round to nearest (SDM Vol. 1 10.2.3).
+inline constexpr uint32_t kDefaultMxcsr = 0x1F80;
+
 /// Architectural state before and after a case.
 struct DiffState {
   /// RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8..R15.
@@ -97,6 +100,19 @@ struct DiffState {
   uint64_t rflags = kFixedFlags;
   /// The data page (operands and stack).
   std::array<uint8_t, kDataSize> data = {};
+  /// XMM0-XMM15 as {low, high} quadwords. Outside 64-bit mode only XMM0-7 exist; XMM8-15 must
+  /// come back unchanged.
+  uint64_t xmm[16][2] = {};
+  /// MXCSR (SDM Vol. 1 10.2.3); compared in full.
+  uint32_t mxcsr = kDefaultMxcsr;
+  /// x87 physical registers R0-R7: 64-bit significands (= MM0-MM7, SDM Vol. 1 9.5.1) and
+  /// sign/exponent words (an MMX write sets them to all ones).
+  uint64_t mm[8] = {};
+  uint16_t st_exp[8] = {};
+  /// Abridged x87 tag word as FXSAVE stores it: bit i set = physical register i is not empty.
+  uint8_t fpu_tags = 0;
+  /// x87 TOP (FSW bits 13:11); MMX instructions set it to 0.
+  uint8_t fpu_top = 0;
 };
 
 /// One generated test: code, mode and input state.

@@ -84,24 +84,38 @@ class VireoExecutor final : public Executor {
     for (int i = 0; i < 16; ++i) s.gpr[i] = c.in.gpr[i];
     s.rflags = c.in.rflags;
     s.cpl = 3;
+    for (int i = 0; i < 16; ++i) s.fpu.xmm[i] = {c.in.xmm[i][0], c.in.xmm[i][1]};
+    s.fpu.mxcsr = c.in.mxcsr;
+    // x87 state as FXRSTOR loads it natively (control word 0x037F); a register whose abridged
+    // tag is set gets the full tag 00 (valid), as after MMX use (SDM Vol. 1 9.5.1).
+    s.fpu.fcw = 0x037F;
+    s.fpu.fsw = static_cast<uint16_t>((c.in.fpu_top & 7) << 11);
+    s.fpu.ftw = 0;
+    for (int r = 0; r < 8; ++r) {
+      s.fpu.st[r].significand = c.in.mm[r];
+      s.fpu.st[r].sign_exponent = c.in.st_exp[r];
+      if (!((c.in.fpu_tags >> r) & 1)) s.fpu.ftw |= static_cast<uint16_t>(3 << (2 * r));
+    }
     // Selector RPL 3; attrs: type | S | DPL 3 | P, plus L (code64) or D/B.
+    // Linux enables SSE: CR4.OSFXSR | CR4.OSXMMEXCPT (SDM Vol. 3A 2.5).
+    constexpr uint64_t kCr4Sse = (1 << 9) | (1 << 10);
     constexpr uint16_t kCode = 0xFB, kData = 0xF3, kL = 1 << 13, kDb = 1 << 14;
     s.cr0 = 0x80000011;  // PG | ET | PE
     if (c.mode == 64) {
-      s.cr4 = 1 << 5;                              // PAE
+      s.cr4 = (1 << 5) | kCr4Sse;                  // PAE
       s.efer = (1 << 8) | (1 << 10) | (1 << 11);   // LME | LMA | NXE
       s.cr3 = kPml4;
       s.seg[x86::kCs] = {0, 0xFFFFFFFF, 0x33, static_cast<uint16_t>(kCode | kL)};
       for (int i : {x86::kDs, x86::kEs, x86::kSs, x86::kFs, x86::kGs}) s.seg[i] = {0, 0xFFFFFFFF, 0x2B, kData};
       s.rip = kCodeAddress;
     } else if (c.mode == 32) {
-      s.cr4 = 0;
+      s.cr4 = kCr4Sse;
       s.cr3 = kPd32;
       s.seg[x86::kCs] = {0, 0xFFFFFFFF, 0x23, static_cast<uint16_t>(kCode | kDb)};
       for (int i : {x86::kDs, x86::kEs, x86::kSs, x86::kFs, x86::kGs}) s.seg[i] = {0, 0xFFFFFFFF, 0x2B, static_cast<uint16_t>(kData | kDb)};
       s.rip = kCodeAddress;
     } else {
-      s.cr4 = 0;
+      s.cr4 = kCr4Sse;
       s.cr3 = kPd32;
       s.seg[x86::kCs] = {kCodeAddress, 0xFFFF, 0x0F, kCode};
       for (int i : {x86::kDs, x86::kEs, x86::kSs}) s.seg[i] = {kDataAddress, 0xFFFF, 0x17, kData};
@@ -119,6 +133,18 @@ class VireoExecutor final : public Executor {
                                       : x86::ComputeArithFlags(s.cc_op, s.cc_dst, s.cc_src, s.cc_src2);
     out.rflags = (s.rflags & ~uint64_t{x86::kArithFlags}) | arith;
     std::memcpy(out.data.data(), ram_.data() + kDataPhys, kDataSize);
+    for (int i = 0; i < 16; ++i) {
+      out.xmm[i][0] = s.fpu.xmm[i].lo;
+      out.xmm[i][1] = s.fpu.xmm[i].hi;
+    }
+    out.mxcsr = s.fpu.mxcsr;
+    out.fpu_top = static_cast<uint8_t>((s.fpu.fsw >> 11) & 7);
+    out.fpu_tags = 0;
+    for (int r = 0; r < 8; ++r) {
+      out.mm[r] = s.fpu.st[r].significand;
+      out.st_exp[r] = s.fpu.st[r].sign_exponent;
+      if (((s.fpu.ftw >> (2 * r)) & 3) != 3) out.fpu_tags |= static_cast<uint8_t>(1 << r);
+    }
     (void)c;
     return out;
   }
