@@ -87,6 +87,7 @@ void Cpu::Reset() {
   s.dr[6] = 0xFFFF0FF0;
   s.dr[7] = 0x400;
   s.exception_vector = -1;
+  s.interrupt_shadow = 0;
   s.gpr[kRdx] = 0x600;  // processor signature: family 6 (SDM: EDX holds the CPUID.1 EAX value)
   // x87/SSE power-up state (SDM Vol. 3A Table 10-1): FCW 0x0040, tags empty, MXCSR 0x1F80.
   s.fpu = {};
@@ -389,6 +390,28 @@ StopReason Cpu::Run(uint64_t max_insts) {
     if (request & kKick) {
       s.interrupt_request.fetch_and(~uint32_t{kKick});
       return StopReason::kInterruptRequest;
+    }
+    if (s.interrupt_shadow) {
+      // STI and MOV/POP SS hold off interrupts until the next instruction has run (SDM Vol. 2B
+      // STI, MOV): run exactly that one instruction, then look at interrupts again.
+      s.interrupt_shadow = 0;
+      s.exception_vector = -1;
+      env_.fault = false;
+      uint64_t fault_linear = 0;
+      jit::CachedBlock* one = TranslateAt(s.rip, 1, false, &fault_linear);
+      jit::RunResult r{jit::RunResult::Kind::kFault, 0, -1};
+      if (one != nullptr) {
+        running_ = one;
+        running_uncached_ = true;
+        r = jit::Interpreter::Run(one->code, env_);
+        running_ = nullptr;
+        ++executed;
+      }
+      if (r.kind == jit::RunResult::Kind::kFault && s.exception_vector >= 0) {
+        if (!deliver_exceptions) return StopReason::kException;
+        if (!DeliverPendingException()) return StopReason::kShutdown;
+      }
+      continue;
     }
     if (deliver_exceptions && !ServiceInterrupt()) return StopReason::kShutdown;
     if (halted_) return StopReason::kHalted;

@@ -150,6 +150,9 @@ uint64_t LoadSegmentHelper(jit::ExecEnv* env, uint64_t selector, uint64_t seg) {
   Cpu& cpu = *static_cast<Cpu*>(env->cpu);
   bool ok = LoadDataSegment(cpu, static_cast<SegReg>(seg), static_cast<uint16_t>(selector));
   if (ok) cpu.StateChanged();
+  // A load of SS holds off interrupts until the next instruction (which normally loads the
+  // stack pointer) has run (SDM Vol. 2B MOV, POP).
+  if (ok && seg == kSs) cpu.state().interrupt_shadow = 1;
   return ok;
 }
 

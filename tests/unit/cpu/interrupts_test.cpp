@@ -212,3 +212,21 @@ TEST_CASE("an external interrupt wakes HLT when IF is set, through the interrupt
   CHECK(f.Reg(kRdi) == 0x99);
   CHECK(f.cpu.state().rip == 0x100002);
 }
+
+TEST_CASE("STI holds off a pending interrupt for exactly one instruction") {
+  Protected f;
+  FakePic pic;
+  pic.state = &f.cpu.state();
+  f.cpu.interrupt_controller = &pic;
+  f.SetGate(0x30, 0x200000);
+  f.Load(0x200000, {0x89, 0xC7, 0xCF});                    // mov edi, eax ; iret
+  f.Load(0x100000, {0xFB, 0x40, 0x40, 0xF4});              // sti ; inc eax ; inc eax ; hlt
+  f.cpu.FlushTranslations();
+  f.cpu.state().rip = 0x100000;
+  f.cpu.state().rflags = 0x2;                              // IF clear
+  f.cpu.state().interrupt_request |= kIrqPending;
+  CHECK(f.cpu.Run(100) == StopReason::kHalted);
+  CHECK(pic.acks == 1);
+  CHECK(f.Reg(kRdi) == 1);  // the interrupt came after the first INC, not before it
+  CHECK(f.Reg(kRax) == 2);
+}
