@@ -155,6 +155,7 @@ const jit::HelperInfo kHelpers[] = {
     {"fpu_state", FpuStateHelper, true},
     {"software_interrupt", SoftwareInterruptHelper, true},
     {"interrupt_return", InterruptReturnHelper, true},
+    {"far_transfer", FarTransferHelper, true},
     {"system", SystemHelper, true},
 };
 static_assert(sizeof(kHelpers) / sizeof(kHelpers[0]) == static_cast<size_t>(HelperId::kCount));

@@ -428,6 +428,120 @@ bool InterruptReturn(Cpu& cpu, unsigned bytes) {
   return true;
 }
 
+bool FarJumpOrCall(Cpu& cpu, bool call, unsigned bytes, uint16_t selector, uint64_t offset,
+                   uint64_t return_ip) {
+  CpuState& s = cpu.state();
+  const bool long_mode = (s.efer & kEferLma) != 0;
+  const bool mode64 = long_mode && (s.seg[kCs].attrs & (1u << 13));
+  const uint64_t sp_mask = mode64 ? ~uint64_t{0} : StackMask(s, false);
+  const uint64_t width_mask = bytes == 2 ? 0xFFFF : bytes == 4 ? 0xFFFFFFFF : ~uint64_t{0};
+  Stack st{cpu, mode64 ? 0 : s.seg[kSs].base, s.gpr[kRsp] & sp_mask, sp_mask, s.cpl == 3, mode64};
+  if (!(s.cr0 & kCr0Pe) || (s.rflags & kVm)) {
+    // Real and virtual-8086 mode: CS base = selector << 4 (SDM Vol. 2A JMP, "REAL-ADDRESS-MODE").
+    if (call && (!st.Push(s.seg[kCs].selector, bytes) || !st.Push(return_ip & width_mask, bytes)))
+      return false;
+    if (call) SetSp(s, st.sp, sp_mask);
+    s.seg[kCs].selector = selector;
+    s.seg[kCs].base = uint64_t{selector} << 4;
+    s.rip = offset & width_mask;
+    return true;
+  }
+  SegmentCache code;
+  if (!LoadCodeDescriptor(cpu, selector, 0, &code)) {
+    // System descriptors (call gates, task gates, TSS) are not modelled yet: #GP(selector).
+    return false;
+  }
+  const uint8_t dpl = (code.attrs >> 5) & 3, rpl = selector & 3;
+  const bool conforming = code.attrs & 4;
+  if ((conforming && dpl > s.cpl) || (!conforming && (rpl > s.cpl || dpl != s.cpl)))
+    return Fault(cpu, kGP, selector & 0xFFFC);
+  const bool to64 = long_mode && (code.attrs & (1u << 13));
+  uint64_t ip = to64 ? offset : offset & width_mask & 0xFFFFFFFF;
+  if (!to64 && ip > code.limit) return Fault(cpu, kGP, 0);
+  if (call && (!st.Push(s.seg[kCs].selector, bytes) || !st.Push(return_ip & width_mask, bytes)))
+    return false;
+  if (call) SetSp(s, st.sp, sp_mask);
+  code.selector = static_cast<uint16_t>((selector & 0xFFFC) | s.cpl);
+  s.seg[kCs] = code;
+  s.rip = ip;
+  cpu.StateChanged();
+  return true;
+}
+
+bool FarReturn(Cpu& cpu, unsigned bytes, uint64_t extra) {
+  CpuState& s = cpu.state();
+  const bool long_mode = (s.efer & kEferLma) != 0;
+  const bool mode64 = long_mode && (s.seg[kCs].attrs & (1u << 13));
+  const uint64_t mask = mode64 ? ~uint64_t{0} : StackMask(s, false);
+  const uint64_t width_mask = bytes == 2 ? 0xFFFF : bytes == 4 ? 0xFFFFFFFF : ~uint64_t{0};
+  const uint8_t cpl = static_cast<uint8_t>(s.cpl);
+  Stack st{cpu, mode64 ? 0 : s.seg[kSs].base, s.gpr[kRsp] & mask, mask, cpl == 3, mode64};
+  uint64_t ip, cs;
+  if (!st.Pop(&ip, bytes) || !st.Pop(&cs, bytes)) return false;
+  cs &= 0xFFFF;
+  st.sp = (st.sp + extra) & mask;
+  if (!(s.cr0 & kCr0Pe) || (s.rflags & kVm)) {
+    SetSp(s, st.sp, mask);
+    s.seg[kCs].selector = static_cast<uint16_t>(cs);
+    s.seg[kCs].base = cs << 4;
+    s.rip = ip & width_mask;
+    return true;
+  }
+  // SDM Vol. 2B RET, "PROTECTED-MODE": RPL below CPL is #GP; equal returns within the level;
+  // greater returns to an outer level and pops SS:rSP as well.
+  const uint8_t rpl = cs & 3;
+  if (rpl < cpl) return Fault(cpu, kGP, static_cast<uint32_t>(cs & 0xFFFC));
+  SegmentCache code;
+  if (!LoadCodeDescriptor(cpu, static_cast<uint16_t>(cs), 0, &code)) return false;
+  const uint8_t dpl = (code.attrs >> 5) & 3;
+  const bool conforming = code.attrs & 4;
+  if ((conforming && dpl > rpl) || (!conforming && dpl != rpl))
+    return Fault(cpu, kGP, static_cast<uint32_t>(cs & 0xFFFC));
+  const bool to64 = long_mode && (code.attrs & (1u << 13));
+  SegmentCache new_ss = s.seg[kSs];
+  uint64_t new_sp = st.sp;
+  if (rpl > cpl) {
+    uint64_t sp, ss;
+    if (!st.Pop(&sp, bytes) || !st.Pop(&ss, bytes)) return false;
+    ss &= 0xFFFF;
+    if ((ss & 0xFFFC) == 0 && to64 && rpl != 3) {
+      new_ss = {0, 0, static_cast<uint16_t>(ss), 0};
+    } else if (!LoadStackForLevel(cpu, static_cast<uint16_t>(ss), rpl, 0, &new_ss)) {
+      if (s.exception_vector == kTS) s.exception_vector = kGP;
+      return false;
+    }
+    new_sp = (sp + extra) & ((new_ss.attrs & (1u << 14)) || to64 ? ~uint64_t{0} : 0xFFFF);
+  }
+  code.selector = static_cast<uint16_t>(cs);
+  s.seg[kCs] = code;
+  s.rip = to64 ? ip : ip & width_mask & 0xFFFFFFFF;
+  if (rpl > cpl) {
+    s.seg[kSs] = new_ss;
+    s.gpr[kRsp] = new_sp;
+    s.cpl = rpl;
+    for (int r : {kEs, kDs, kFs, kGs}) {
+      const SegmentCache& seg = s.seg[r];
+      bool data_or_nc_code = !((seg.attrs & 8) && (seg.attrs & 4));
+      if ((seg.attrs & 0x10) && data_or_nc_code && ((seg.attrs >> 5) & 3) < rpl) s.seg[r] = {0, 0, 0, 0};
+    }
+  } else {
+    SetSp(s, new_sp, mask);
+  }
+  cpu.StateChanged();
+  return true;
+}
+
+uint64_t FarTransferHelper(jit::ExecEnv* env, uint64_t a, uint64_t b) {
+  // a: bits 0-7 kind (0 jmp, 1 call, 2 retf), 8-15 operand bytes, 16-31 selector; b: offset or
+  // the RETF immediate. The return address for CALL is the RIP already in the state.
+  Cpu& cpu = *static_cast<Cpu*>(env->cpu);
+  const unsigned kind = a & 0xFF, bytes = (a >> 8) & 0xFF;
+  const uint16_t selector = static_cast<uint16_t>(a >> 16);
+  if (kind == 2) FarReturn(cpu, bytes, b);
+  else FarJumpOrCall(cpu, kind == 1, bytes, selector, b, cpu.state().rip);
+  return 0;
+}
+
 uint64_t SoftwareInterruptHelper(jit::ExecEnv* env, uint64_t a, uint64_t condition) {
   Cpu& cpu = *static_cast<Cpu*>(env->cpu);
   if (condition == 0) return 0;  // INTO with OF clear

@@ -31,6 +31,18 @@ bool DeliverEvent(Cpu& cpu, uint8_t vector, bool has_error, uint32_t error, Even
 /// (state unchanged, RIP at the IRET).
 bool InterruptReturn(Cpu& cpu, unsigned bytes);
 
+/// Far JMP/CALL to selector:offset with operand size `bytes` (SDM Vol. 2A JMP, CALL: real/V86
+/// mode, and protected mode to a code segment). `return_ip` is the pushed return address for
+/// CALL. Returns false after raising a fault (state unchanged).
+bool FarJumpOrCall(Cpu& cpu, bool call, unsigned bytes, uint16_t selector, uint64_t offset,
+                   uint64_t return_ip);
+
+/// RETF with operand size `bytes`, releasing `extra` bytes of parameters (SDM Vol. 2B RET).
+bool FarReturn(Cpu& cpu, unsigned bytes, uint64_t extra);
+
+/// CallHelper entries: a = call << 16 | bytes << 8 | ... see translate_system_flow.cpp.
+uint64_t FarTransferHelper(jit::ExecEnv* env, uint64_t a, uint64_t b);
+
 /// CallHelper entry for INT n / INT3 / INTO / INT1: a = vector | source << 8, b = whether to
 /// interrupt (INTO: OF); RIP holds the address of the next instruction.
 uint64_t SoftwareInterruptHelper(jit::ExecEnv* env, uint64_t a, uint64_t b);

@@ -212,6 +212,35 @@ void Movlhps(TranslatorContext& c) {
   c.e.StoreState(XmmOffset(c.d->operands[0].reg) + 8, v);
 }
 
+/// MASKMOVDQU/MASKMOVQ: stores the bytes of the first operand whose mask byte (second
+/// operand) has its top bit set to DS:rDI (segment override allowed; SDM MASKMOVDQU). Done as a
+/// read-merge-write of the whole operand after loading it, so a fault leaves memory unchanged.
+void MaskMov(TranslatorContext& c) {
+  if (!Usable(c)) return;
+  const bool mmx = HasMmx(*c.d);
+  const unsigned halves = mmx ? 1 : 2;
+  Seg seg = c.d->segment_override != Seg::kNone ? c.d->segment_override : Seg::kDS;
+  Value offset = c.GetReg(kRdi, c.d->address_size);
+  Value linear = c.Linear(seg, offset, 8 * halves, true);
+  Value addr[2], mem[2];
+  for (unsigned i = 0; i < halves; ++i) {
+    addr[i] = i == 0 ? linear : c.e.Add(linear, Imm::Imm64(8));
+    mem[i] = c.Load(Type::kU64, addr[i]);
+  }
+  for (unsigned i = 0; i < halves; ++i) {
+    const Operand& d0 = c.d->operands[0];
+    const Operand& d1 = c.d->operands[1];
+    Value data = c.e.LoadState(Type::kU64, mmx ? MmOffset(d0.reg) : XmmOffset(d0.reg) + 8 * i);
+    Value sel = c.e.LoadState(Type::kU64, mmx ? MmOffset(d1.reg) : XmmOffset(d1.reg) + 8 * i);
+    // Each byte's top bit -> 0x00/0xFF byte mask.
+    Value bits = c.e.And(c.e.Lshr(sel, Imm::Imm8(7)), Imm::Imm64(0x0101010101010101ull));
+    Value mask = c.e.Mul(bits, Imm::Imm64(0xFF));
+    Value merged = c.e.Or(c.e.And(mem[i], c.e.Not(mask)), c.e.And(data, mask));
+    c.Store(addr[i], merged);
+  }
+  if (mmx) EnterMmx(c);
+}
+
 /// MOVNTI: a plain store of a GPR (the non-temporal hint has no architectural effect).
 void Movnti(TranslatorContext& c) { c.Write(0, c.Read(1)); }
 
@@ -392,6 +421,8 @@ void RegisterSse(HandlerTable& t) {
   t.Add(Mnemonic::kMOVHLPS, Movhlps);
   t.Add(Mnemonic::kMOVLHPS, Movlhps);
   t.Add(Mnemonic::kMOVNTI, Movnti);
+  t.Add(Mnemonic::kMASKMOVDQU, MaskMov);
+  t.Add(Mnemonic::kMASKMOVQ, MaskMov);
   for (Mnemonic m : {Mnemonic::kPXOR, Mnemonic::kXORPS, Mnemonic::kXORPD}) t.Add(m, LogicOp<Logic::kXor>);
   for (Mnemonic m : {Mnemonic::kPOR, Mnemonic::kORPS, Mnemonic::kORPD}) t.Add(m, LogicOp<Logic::kOr>);
   for (Mnemonic m : {Mnemonic::kPAND, Mnemonic::kANDPS, Mnemonic::kANDPD}) t.Add(m, LogicOp<Logic::kAnd>);

@@ -253,12 +253,13 @@ uint64_t VerifySegment(Cpu& cpu, uint16_t selector, Verify what) {
   bool ok;
   switch (what) {
     case Verify::kLar:
-      // System types with visible access rights: LDT, TSSs, call/task gates (IA-32e: LDT,
+      // Access rights: the descriptor's second doubleword masked by 00F0FF00H (the SDM leaves
+      // bits 19:16 undefined; hardware returns 0 there). System types with visible rights: LDT, TSSs, call/task gates (IA-32e: LDT,
       // 64-bit TSS, 64-bit call gate).
       ok = !system || (lma ? (type == 2 || type == 9 || type == 0xB || type == 0xC)
                            : (type == 1 || type == 2 || type == 3 || type == 4 || type == 5 ||
                               type == 9 || type == 0xB || type == 0xC));
-      return ok ? (uint64_t{1} << 32) | ((d >> 32) & 0x00FFFF00) : 0;
+      return ok ? (uint64_t{1} << 32) | ((d >> 32) & 0x00F0FF00) : 0;
     case Verify::kLsl:
       ok = !system || (lma ? (type == 2 || type == 9 || type == 0xB)
                            : (type == 1 || type == 2 || type == 3 || type == 9 || type == 0xB));

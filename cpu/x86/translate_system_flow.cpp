@@ -1,5 +1,5 @@
-// Control transfers through the interrupt machinery: INT n, INT3, INTO, INT1, IRET (SDM Vol. 2A
-// INT n/INTO/INT3/INT1, IRET/IRETD/IRETQ). The work happens in interrupts.cpp; these handlers
+// Control transfers that change CS: INT n, INT3, INTO, INT1, IRET, far JMP/CALL, RETF (SDM
+// Vol. 2A INT n/INTO/INT3/INT1, IRET, JMP, CALL; Vol. 2B RET). The work happens in interrupts.cpp; these handlers
 // set up the return address and end the block, since CS, CPL and the stack change.
 
 #include <cstddef>
@@ -54,6 +54,37 @@ void Into(TranslatorContext& c) {
 /// INT1 (ICEBP, F1): a debug trap delivered like a hardware event, without the DPL check.
 void Int1(TranslatorContext& c) { Interrupt(c, kDB, EventSource::kIcebp, IrEmitter::Imm64(1)); }
 
+/// Far JMP/CALL: ptr16:16/32 from the instruction, or m16:16/32/64 from memory (offset first,
+/// selector after it; SDM Vol. 2A JMP/CALL). The segment and privilege work is in
+/// interrupts.cpp; CALL's return address is the RIP stored here.
+template <bool kCall>
+void FarJumpCall(TranslatorContext& c) {
+  auto& e = c.e;
+  const unsigned bytes = c.d->operand_size;
+  Value selector, offset;
+  if (c.d->operands[0].kind == OperandKind::kFarPtr) {
+    selector = IrEmitter::Imm64(static_cast<uint64_t>(c.d->imm[1]) & 0xFFFF);
+    offset = IrEmitter::Imm64(static_cast<uint64_t>(c.d->imm[0]));
+  } else {
+    Value addr = c.Address(bytes + 2, false);
+    offset = e.ZExt(Type::kU64, c.Load(TranslatorContext::SizeType(bytes), addr));
+    selector = e.ZExt(Type::kU64, c.Load(Type::kU16, e.Add(addr, IrEmitter::Imm64(bytes))));
+  }
+  Value packed = e.Or(IrEmitter::Imm64((kCall ? 1 : 0) | (bytes << 8)), e.Shl(selector, IrEmitter::Imm8(16)));
+  e.StoreState(kRipOffset, IrEmitter::Imm64(c.next_pc));
+  c.Call(HelperId::kFarTransfer, Type::kVoid, packed, offset);
+  e.Exit();
+  c.end_block = true;
+}
+
+void Retf(TranslatorContext& c) {
+  uint64_t extra = c.d->num_operands > 0 ? static_cast<uint64_t>(c.d->imm[0]) & 0xFFFF : 0;
+  c.Call(HelperId::kFarTransfer, Type::kVoid, IrEmitter::Imm64(2 | (c.d->operand_size << 8)),
+         IrEmitter::Imm64(extra));
+  c.e.Exit();
+  c.end_block = true;
+}
+
 void Iret(TranslatorContext& c) {
   c.Call(HelperId::kInterruptReturn, Type::kVoid, IrEmitter::Imm64(c.d->operand_size));
   c.e.Exit();
@@ -68,6 +99,9 @@ void RegisterSystemFlow(HandlerTable& t) {
   t.Add(Mnemonic::kINTO, Into);
   t.Add(Mnemonic::kINT1, Int1);
   for (Mnemonic m : {Mnemonic::kIRET, Mnemonic::kIRETD, Mnemonic::kIRETQ}) t.Add(m, Iret);
+  t.Add(Mnemonic::kJMPF, FarJumpCall<false>);
+  t.Add(Mnemonic::kCALLF, FarJumpCall<true>);
+  t.Add(Mnemonic::kRETF, Retf);
 }
 
 }  // namespace vireo::x86

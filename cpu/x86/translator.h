@@ -73,6 +73,7 @@ enum class HelperId : uint32_t {
   kFpuState,         ///< FXSAVE/FXRSTOR/XSAVE/XRSTOR/XSETBV...: a = packed, b = address (translate_sse.cpp)
   kSoftwareInterrupt,  ///< INT n/INT3/INTO/INT1: a = vector | source << 8, b = condition (interrupts.cpp)
   kInterruptReturn,    ///< IRET: a = operand bytes (interrupts.cpp)
+  kFarTransfer,        ///< far JMP/CALL/RETF: a = kind | bytes << 8 | selector << 16, b = offset
   kSystem,          ///< system instructions: a = SysOp | parameters << 8, b = operand (translate_system.cpp)
   kCount
 };

@@ -36,8 +36,13 @@ long double ToLongDouble(F80 v) {
 
 // Rounds a finite long double to 64 bits under RC (C1, PE, OE/UE as for arithmetic).
 F80 FromLongDouble(long double v, Env& env) {
+  if (std::isnan(v)) {
+    env.status |= kIe;
+    return kIndefinite;
+  }
   if (v == 0) return Zero(std::signbit(v));
-  if (std::isinf(v)) return Infinity(v < 0);
+  // Only finite operands get here: an infinite long double is an overflow of the product.
+  if (std::isinf(v)) return RoundPack(v < 0, kMaxExponent, U128(1) << 127, 64, env);
   const bool sign = v < 0;
   int e;
   const long double m = std::frexp(std::fabs(v), &e);  // [0.5, 1)
@@ -67,9 +72,11 @@ TranscendentalResult SoftwareTranscendental(Transcendental op, F80 st0, F80 st1,
   auto single = [&](F80 r) { return TranscendentalResult{r, st1, false}; };
   auto both = [&](F80 r) { return TranscendentalResult{r, r, pushes}; };
   // Operand checks (SDM Vol. 1 4.9.2 priority).
+  // Two-operand forms raise DE after their own invalid cases (SDM Vol. 1 4.9.2).
+  const bool denormal = IsDenormal(k0) || IsDenormal(k1);
   if (two_operands) {
     F80 r;
-    if (CheckOperands(st0, k0, st1, k1, &r, env)) return single(r);
+    if (CheckOperands(st0, k0, st1, k1, &r, env, false)) return single(r);
   } else {
     if (k0 == Kind::kUnsupported) return both(Invalid(env));
     if (IsNaN(k0)) return both(QuietNaN(st0, env));
@@ -101,11 +108,18 @@ TranscendentalResult SoftwareTranscendental(Transcendental op, F80 st0, F80 st1,
       return TranscendentalResult{c, s, true};
     }
     case Transcendental::kAtan:
+      if (denormal) env.status |= kDe;
       // FPATAN: atan(ST(1)/ST(0)) with atan2's signed-zero and infinity rules (SDM Table 3-30).
       return single(FromLongDouble(std::atan2(y, x), env));
     case Transcendental::kExp2M1:
       if (k0 == Kind::kInfinity) return single(SignOf(st0) ? Pack(true, kBias, 1ull << 63) : st0);
       if (k0 == Kind::kZero) return single(st0);
+      if (std::fabs(x) > 1.0L) {
+        // Outside the documented domain -1..+1 the x87 (as recorded on the host) returns the
+        // operand with PE set.
+        env.status |= kPe;
+        return single(st0);
+      }
       return single(FromLongDouble(std::expm1(x * kLn2), env));
     case Transcendental::kYLog2X: {
       // SDM Vol. 2 FYL2X Table 3-50.
@@ -116,17 +130,29 @@ TranscendentalResult SoftwareTranscendental(Transcendental op, F80 st0, F80 st1,
         return single(Infinity(!SignOf(st1)));
       }
       if (x == 1.0L && (k1 == Kind::kInfinity)) return single(Invalid(env));
-      if (k0 == Kind::kInfinity) {
-        if (k1 == Kind::kZero) return single(Invalid(env));
-        return single(Infinity(SignOf(st1)));
-      }
+      if (k0 == Kind::kInfinity && k1 == Kind::kZero) return single(Invalid(env));
+      if (denormal) env.status |= kDe;
+      if (k0 == Kind::kInfinity) return single(Infinity(SignOf(st1)));
       if (k1 == Kind::kInfinity) return single(Infinity(SignOf(st1) != (x < 1.0L)));
       return single(FromLongDouble(y * std::log2(x), env));
     }
     case Transcendental::kYLog2XP1:
+      // SDM Vol. 2 FYL2XP1 Table 3-51.
       if (k1 == Kind::kInfinity && k0 == Kind::kZero) return single(Invalid(env));
+      if (k0 == Kind::kInfinity && (SignOf(st0) || k1 == Kind::kZero)) {
+        return single(Invalid(env));
+      }
+      if (denormal) env.status |= kDe;
       if (k0 == Kind::kZero || k1 == Kind::kZero) {
         return single(Zero(SignOf(st0) != SignOf(st1)));
+      }
+      if (k1 == Kind::kInfinity) return single(Infinity(SignOf(st1) != SignOf(st0)));
+      if (k0 == Kind::kInfinity) return single(Infinity(SignOf(st1)));
+      if (x <= -1.0L) {
+        // Far outside the documented domain the x87 (as recorded on the host) returns ST(0)
+        // with PE set.
+        env.status |= kPe;
+        return single(st0);
       }
       return single(FromLongDouble(y * (std::log1p(x) / kLn2), env));
   }

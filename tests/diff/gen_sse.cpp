@@ -32,6 +32,7 @@ enum class Form {
   kPextrw,     // r32, xmm, imm8
   kPinsrw,     // xmm, r32/m16, imm8
   kMovnti,     // m32/m64, r32/r64
+  kMaskmov,    // xmm, xmm: masked store to DS:rDI
 };
 
 struct SseForm {
@@ -167,6 +168,7 @@ constexpr SseForm kForms[] = {
     {"sse.movmskpd", "movmskpd", 0x66, 0x50, Form::kGprFromX},
     {"sse.pextrw", "pextrw", 0x66, 0xC5, Form::kPextrw},
     {"sse.pinsrw", "pinsrw", 0x66, 0xC4, Form::kPinsrw},
+    {"sse.maskmovdqu", "maskmovdqu", 0x66, 0xF7, Form::kMaskmov},
 };
 
 // MMX forms (no mandatory prefix, MM0-MM7, m64 without alignment rule; SDM Vol. 1 9.5.1: every
@@ -185,6 +187,7 @@ enum class MmxForm {
   kMovq2dq,   // F3 0F D6: xmm, mm
   kMovdq2q,   // F2 0F D6: mm, xmm
   kEmms,
+  kMaskmov,   // mm, mm: masked store to DS:rDI
 };
 
 struct MmxDef {
@@ -273,6 +276,7 @@ constexpr MmxDef kMmxForms[] = {
     {"mmx.pmovmskb", "pmovmskb", 0xD7, MmxForm::kGprFrom},
     {"mmx.pextrw", "pextrw", 0xC5, MmxForm::kPextrw},
     {"mmx.pinsrw", "pinsrw", 0xC4, MmxForm::kPinsrw},
+    {"mmx.maskmovq", "maskmovq", 0xF7, MmxForm::kMaskmov},
 };
 
 std::string Xmm(int r) { return "xmm" + std::to_string(r); }
@@ -294,6 +298,15 @@ MemOperand PickSseMem(Gen& g, int size, bool aligned_form, uint64_t* offset) {
   }
   *offset = off;
   return g.MemAt(off);
+}
+
+/// Points rDI (at a random address size) at a data-page operand of `size` bytes for
+/// MASKMOVDQU/MASKMOVQ; false if rDI is reserved.
+bool PointRdi(Gen& g, Insn* in, int size) {
+  if (!g.Claim(kRdi)) return false;
+  in->addr_bits = g.PickAddrBits();
+  g.SetReg(kRdi, g.AddressValue(g.PickOffset(size), in->addr_bits));
+  return true;
 }
 
 /// Shift-by-register count: edge counts around the lane width in the low quadword.
@@ -432,6 +445,13 @@ bool EmitSse(Gen& g, const SseForm& f) {
       text += " " + MemText(in.rm.mem, bits / 8) + ", " + RegName(in.reg, bits);
       break;
     }
+    case Form::kMaskmov: {
+      if (!PointRdi(g, &in, 16)) return false;
+      in.reg = x;
+      in.rm.reg = PickXmm(g);
+      text += " " + Xmm(x) + ", " + Xmm(in.rm.reg);
+      break;
+    }
   }
   if (!g.Emit(in)) return false;
   g.Text(text);
@@ -528,6 +548,12 @@ bool EmitMmx(Gen& g, const MmxDef& f) {
       break;
     }
     case MmxForm::kEmms:
+      break;
+    case MmxForm::kMaskmov:
+      if (!PointRdi(g, &in, 8)) return false;
+      in.reg = m;
+      in.rm.reg = static_cast<int>(g.rng().Below(8));
+      text += " " + Mm(m) + ", " + Mm(in.rm.reg);
       break;
   }
   if (!g.Emit(in)) return false;

@@ -230,3 +230,64 @@ TEST_CASE("STI holds off a pending interrupt for exactly one instruction") {
   CHECK(f.Reg(kRdi) == 1);  // the interrupt came after the first INC, not before it
   CHECK(f.Reg(kRax) == 2);
 }
+
+TEST_CASE("real mode: far JMP and far CALL/RETF load CS as selector << 4") {
+  CpuFixture f;
+  f.cpu.Reset();
+  CpuState& s = f.cpu.state();
+  s.seg[kCs] = {0x10000, 0xFFFF, 0x1000, 0x9B};
+  s.seg[kSs] = {0x20000, 0xFFFF, 0x2000, 0x93};
+  s.gpr[kRsp] = 0x100;
+  // 1000:0000  call far 3000:0010 ; hlt
+  f.Load(0x10000, {0x9A, 0x10, 0x00, 0x00, 0x30, 0xF4});
+  // 3000:0010  mov cl, 5 ; retf
+  f.Load(0x30010, {0xB1, 0x05, 0xCB});
+  s.rip = 0;
+  REQUIRE(f.cpu.Run(100) == StopReason::kHalted);
+  CHECK((f.Reg(kRcx) & 0xFF) == 5);
+  CHECK(s.seg[kCs].selector == 0x1000);
+  CHECK(s.rip == 6);
+  CHECK(s.gpr[kRsp] == 0x100);
+  // jmp far 4000:0000 (EA) lands at linear 0x40000.
+  f.Load(0x40000, {0xF4});
+  f.Load(0x10000, {0xEA, 0x00, 0x00, 0x00, 0x40});
+  f.cpu.FlushTranslations();
+  s.rip = 0;
+  f.cpu.set_halted(false);
+  REQUIRE(f.cpu.Run(100) == StopReason::kHalted);
+  CHECK(s.seg[kCs].base == 0x40000);
+}
+
+TEST_CASE("protected mode: far CALL/RETF within ring 0 and RETF out to ring 3") {
+  Protected f;
+  // call far 0x08:0x200000 ; then push ring-3 SS, ESP, CS, EIP and retf into ring 3 at 0x300000
+  f.Load(0x100000, {0x9A, 0x00, 0x00, 0x20, 0x00, 0x08, 0x00,  // call far 08:00200000
+                    0x6A, 0x23, 0x68, 0x00, 0x00, 0x05, 0x00,    // push 0x23 ; push 0x50000
+                    0x6A, 0x1B, 0x68, 0x00, 0x00, 0x30, 0x00,    // push 0x1b ; push 0x300000
+                    0xCB});                                      // retf
+  f.Load(0x200000, {0xB2, 0x07, 0xCB});                          // mov dl, 7 ; retf
+  f.Load(0x300000, {0x8C, 0xCB, 0x0F, 0x0B});                    // mov ebx, cs ; ud2
+  f.SetGate(6, 0x400000);
+  f.Load(0x400000, {0xF4});
+  f.cpu.FlushTranslations();
+  f.cpu.state().rip = 0x100000;
+  REQUIRE(f.cpu.Run(1000) == StopReason::kHalted);
+  CHECK((f.Reg(kRdx) & 0xFF) == 7);  // the far CALL returned
+  CHECK((f.Reg(kRbx) & 0xFFFF) == 0x1B);  // ran at ring 3
+  CHECK(f.Peek<uint32_t>(0x70000 - 8) == 0x50000);  // #UD from ring 3 pushed the ring-3 ESP
+}
+
+TEST_CASE("64-bit mode: push cs; push target; lretq reloads CS as Linux's startup does") {
+  CpuFixture f;
+  CpuState& s = f.cpu.state();
+  uint64_t gdt[] = {0, 0, 0x00AF9B000000FFFFull, 0x00CF93000000FFFFull, 0x00AF9B000000FFFFull};
+  std::memcpy(f.ram.data() + 0x8000, gdt, sizeof gdt);
+  s.gdtr = {0x8000, sizeof gdt - 1, 0};
+  f.Reg(kRsp) = 0x60000;
+  f.Load(0x200000, {0xF4});
+  // push 0x20 ; mov eax, 0x200000 ; push rax ; lretq
+  REQUIRE(f.RunCode({0x6A, 0x20, 0xB8, 0x00, 0x00, 0x20, 0x00, 0x50, 0x48, 0xCB}) == StopReason::kHalted);
+  CHECK(s.seg[kCs].selector == 0x20);
+  CHECK(s.rip == 0x200001);
+  CHECK(f.Reg(kRsp) == 0x60000);
+}
