@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "accel/accelerator.h"
 #include "cli/options.h"
 #include "machine/boards/pc.h"
 #include "machine/error.h"
@@ -31,14 +32,19 @@ int main(int argc, char** argv) {
     return 0;
   }
   try {
-    vireo::machine::PcMachine machine(parsed.spec);
-    // Said plainly rather than pretending to run: the machine exists, its CPU does not yet.
-    std::fprintf(stderr,
-                 "vireo: machine built (%llu MiB RAM, %zu devices), but no CPU model exists yet; "
-                 "nothing can run (see README, Status)\n",
-                 static_cast<unsigned long long>(parsed.spec.ram_bytes >> 20),
-                 machine.device_count());
-    return 1;
+    const vireo::machine::MachineSpec& spec = parsed.spec;
+    if (spec.start_paused || !spec.gdb.empty())
+      throw vireo::Error("-S/-s/-gdb: the GDB stub and monitor are not implemented yet");
+    if (!spec.drives.empty())
+      throw vireo::Error("-drive: disk images are not supported yet (no disk controllers)");
+    vireo::machine::PcMachine machine(spec);
+    auto accel = vireo::accel::CreateAccelerator(machine);
+    machine.event_loop().Start();
+    accel->Start();
+    int status = machine.WaitForExit();
+    accel->Stop();
+    machine.event_loop().Stop();
+    return status;
   } catch (const vireo::Error& e) {
     std::fprintf(stderr, "vireo: %s\n", e.what());
     return 1;

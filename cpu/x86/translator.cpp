@@ -1,6 +1,9 @@
 #include "cpu/x86/translator.h"
 
+#include <bitset>
 #include <cstddef>
+#include <cstdio>
+#include <mutex>
 
 #include "cpu/x86/decoder.h"
 
@@ -300,6 +303,17 @@ Value TranslatorContext::IpMask(Value target, unsigned op_bytes) {
 
 // --- the block loop -------------------------------------------------------------------------
 
+void ReportUnimplemented(Mnemonic m) {
+  // Once per mnemonic: a guest that probes an instruction in a loop should not flood the log.
+  static std::mutex mutex;
+  static std::bitset<static_cast<size_t>(Mnemonic::kCount)> seen;
+  std::lock_guard lock(mutex);
+  if (seen.test(static_cast<size_t>(m))) return;
+  seen.set(static_cast<size_t>(m));
+  std::fprintf(stderr, "vireo: note: the guest used '%s', which Vireo does not implement yet; "
+               "it raises #UD\n", MnemonicName(m));
+}
+
 ir::Block Translator::Translate(uint64_t rip, uint64_t cs_base, bool* fetch_fault,
                                 unsigned max_insts) {
   ir::Block block;
@@ -340,6 +354,7 @@ ir::Block Translator::Translate(uint64_t rip, uint64_t cs_base, bool* fetch_faul
     ctx.next_pc = wide ? pc + d.length : ctx.IpMask(pc + d.length, mode_.code == CodeSize::k16 ? 2 : 4);
     TranslateFn handler = HandlerFor(d.mnemonic);
     if (handler == nullptr) {
+      ReportUnimplemented(d.mnemonic);
       ctx.Raise(6);
       break;
     }

@@ -194,6 +194,10 @@ class TranslatorContext {
 /// A translation function for one mnemonic family; it emits IR for ctx.d.
 using TranslateFn = void (*)(TranslatorContext& ctx);
 
+/// Tells the user (once per mnemonic) that the guest hit a decodable instruction without a
+/// translation; the guest gets #UD as from a CPU without that feature.
+void ReportUnimplemented(Mnemonic m);
+
 /// The handler for `m`, or nullptr (translated as #UD).
 TranslateFn HandlerFor(Mnemonic m);
 

@@ -126,11 +126,25 @@ void PcMachine::RequestExit(int status) {
     if (!exit_status_) exit_status_ = status;
   }
   exit_cv_.notify_all();
+  if (kick_) kick_();
 }
 
 void PcMachine::RequestReset() {
-  // Without a CPU to restart, a reset ends the run the way -no-reboot does (QEMU exits 0).
-  RequestExit(0);
+  // -no-reboot turns every reset (i8042, port 0x92, 0xCF9, triple fault) into an exit with
+  // status 0, as QEMU does.
+  if (spec_.no_reboot) return RequestExit(0);
+  reset_requested_ = true;
+  if (kick_) kick_();
+}
+
+void PcMachine::ResetDevices() {
+  std::lock_guard lock(lock_);
+  pic_->Reset();
+  pit_->Reset();
+  port61_->Reset();
+  i8042_->Reset();
+  for (auto& u : uarts_) u->Reset();
+  UpdateA20();
 }
 
 int PcMachine::WaitForExit() {

@@ -3,7 +3,9 @@
 // reading this file tells what the machine is. The layout follows QEMU's i440FX "pc" machine,
 // which is what SeaBIOS and Linux expect.
 
+#include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -69,6 +71,12 @@ class PcMachine {
   void RequestReset();
   /// Blocks until RequestExit; returns the exit status.
   int WaitForExit();
+  /// True (once) if a reset was requested since the last call; the vCPU loop resets then.
+  bool TakeResetRequest() { return reset_requested_.exchange(false); }
+  /// Puts every device in its power-on state (a system reset; the RTC keeps its time).
+  void ResetDevices();
+  /// Called from any thread when the vCPUs must look at exit/reset requests promptly.
+  void SetKickHook(std::function<void()> hook) { kick_ = std::move(hook); }
   /// True once an exit was requested (polled by vCPU loops).
   bool exit_requested() const;
   /// Number of device models on the board (for status messages and tests).
@@ -103,6 +111,8 @@ class PcMachine {
   std::vector<std::unique_ptr<devices::IsaDebugExit>> debug_exits_;
   std::unique_ptr<devices::DebugConsole> debugcon_;
 
+  std::atomic<bool> reset_requested_{false};
+  std::function<void()> kick_;
   mutable std::mutex exit_mutex_;
   std::condition_variable exit_cv_;
   std::optional<int> exit_status_;

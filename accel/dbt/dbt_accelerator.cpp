@@ -1,0 +1,136 @@
+#include "accel/dbt/dbt_accelerator.h"
+
+#include <cstdio>
+#include <fstream>
+
+#include "devices/i8259/pic_pair.h"
+#include "machine/error.h"
+#include "machine/loaders/kernel_loader.h"
+
+namespace vireo::accel {
+
+namespace {
+/// Guest instructions per Run() call: long enough to amortise the loop, short enough that
+/// exit and reset requests are seen within milliseconds.
+constexpr uint64_t kSlice = 2'000'000;
+/// SeaBIOS as Debian installs it (scripts/setup installs the seabios package); QEMU's pc
+/// machine boots the same image when no -bios is given.
+constexpr const char* kDefaultBios = "/usr/share/seabios/bios-256k.bin";
+}  // namespace
+
+DbtAccelerator::DbtAccelerator(machine::PcMachine& machine)
+    : machine_(machine), cpu_(machine.memory()) {
+  const machine::MachineSpec& spec = machine.spec();
+  loaders::CheckBootOptions({spec.kernel, spec.initrd, spec.append});
+  cpu_.deliver_exceptions = true;
+  cpu_.interrupt_controller = &machine.pic();
+  cpu_.device_lock = &machine.lock();
+  machine.pic().SetIntOutput(machine::IrqLine(this, 0));
+  machine.SetKickHook([this] {
+    cpu_.state().interrupt_request.fetch_or(x86::kKick);
+    std::lock_guard lock(wake_mutex_);
+    wake_.notify_all();
+  });
+  if (!spec.trace.empty()) {
+    for (const std::string& t : spec.trace) {
+      if (t == "in_asm") cpu_.trace.in_asm = true;
+      if (t == "op") cpu_.trace.op = true;
+    }
+    std::shared_ptr<std::FILE> out(stderr, [](std::FILE*) {});
+    if (!spec.trace_file.empty()) {
+      std::FILE* f = std::fopen(spec.trace_file.c_str(), "w");
+      if (f == nullptr) throw Error("-D " + spec.trace_file + ": cannot open for writing");
+      out.reset(f, [](std::FILE* p) { std::fclose(p); });
+    }
+    cpu_.trace.sink = [out](const std::string& text) { std::fputs(text.c_str(), out.get()); };
+  }
+  Boot();
+}
+
+DbtAccelerator::~DbtAccelerator() {
+  Stop();
+  machine_.SetKickHook(nullptr);
+}
+
+void DbtAccelerator::SetIrqLevel(unsigned, bool level) {
+  if (level) cpu_.state().interrupt_request.fetch_or(x86::kIrqPending);
+  else cpu_.state().interrupt_request.fetch_and(~uint32_t{x86::kIrqPending});
+  if (level) {
+    std::lock_guard lock(wake_mutex_);
+    wake_.notify_all();
+  }
+}
+
+void DbtAccelerator::Boot() {
+  const machine::MachineSpec& spec = machine_.spec();
+  cpu_.Reset();
+  cpu_.FlushTranslations();
+  // Firmware first (QEMU keeps it mapped even with -kernel), then a directly loaded kernel
+  // replaces the reset state with its entry state.
+  if (firmware_ == nullptr && (spec.kernel.empty() || !spec.bios.empty())) {
+    std::string bios = spec.bios.empty() ? kDefaultBios : spec.bios;
+    firmware_ = loaders::LoadFirmware(bios, machine_.memory());
+  }
+  if (!spec.kernel.empty()) {
+    loaders::LoadKernel({spec.kernel, spec.initrd, spec.append}, machine_.layout(), cpu_);
+  }
+}
+
+void DbtAccelerator::Start() {
+  stop_ = false;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void DbtAccelerator::Stop() {
+  stop_ = true;
+  cpu_.state().interrupt_request.fetch_or(x86::kKick);
+  {
+    std::lock_guard lock(wake_mutex_);
+    wake_.notify_all();
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void DbtAccelerator::Loop() {
+  x86::CpuState& s = cpu_.state();
+  while (!stop_ && !machine_.exit_requested()) {
+    if (machine_.TakeResetRequest()) {
+      machine_.ResetDevices();
+      Boot();
+    }
+    x86::StopReason why = cpu_.Run(kSlice);
+    switch (why) {
+      case x86::StopReason::kHalted: {
+        // HLT: sleep until an interrupt that IF lets through, a kick, or the end. An idle guest
+        // costs no host CPU.
+        std::unique_lock lock(wake_mutex_);
+        wake_.wait(lock, [&] {
+          uint32_t req = s.interrupt_request.load();
+          return stop_ || machine_.exit_requested() || (req & x86::kKick) ||
+                 ((req & x86::kIrqPending) && (s.rflags & x86::kIf));
+        });
+        break;
+      }
+      case x86::StopReason::kShutdown:
+        // A triple fault resets the machine (or ends the run with -no-reboot).
+        std::fprintf(stderr, "vireo: triple fault at %04x:%016llx; %s\n", s.seg[x86::kCs].selector,
+                     static_cast<unsigned long long>(s.rip),
+                     machine_.spec().no_reboot ? "exiting (-no-reboot)" : "resetting");
+        machine_.RequestReset();
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+std::unique_ptr<Accelerator> CreateAccelerator(machine::PcMachine& machine) {
+  const std::string& name = machine.spec().accel;
+  if (name == "kvm") {
+    throw Error("-accel kvm: the KVM accelerator is not implemented yet (use -accel dbt)");
+  }
+  // auto: KVM is not implemented yet, so the translator runs the guest.
+  return std::make_unique<DbtAccelerator>(machine);
+}
+
+}  // namespace vireo::accel

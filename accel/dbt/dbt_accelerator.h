@@ -1,0 +1,43 @@
+#pragma once
+// The translator as an accelerator: one vCPU thread running x86::Cpu against the pc board.
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "accel/accelerator.h"
+#include "cpu/x86/cpu.h"
+#include "machine/irq.h"
+#include "machine/loaders/firmware.h"
+
+namespace vireo::accel {
+
+/// One x86 vCPU on the DBT, wired to the board's PIC and memory.
+class DbtAccelerator final : public Accelerator, private machine::IrqSink {
+ public:
+  explicit DbtAccelerator(machine::PcMachine& machine);
+  ~DbtAccelerator() override;
+  std::string Name() const override { return "dbt"; }
+  void Start() override;
+  void Stop() override;
+  x86::Cpu& cpu() { return cpu_; }
+
+ private:
+  /// The PIC's INT output (line 0): sets or clears the CPU's pending-interrupt bit and wakes it.
+  void SetIrqLevel(unsigned line, bool level) override;
+  /// Puts the CPU in its boot state: reset vector, firmware, or a directly loaded kernel.
+  void Boot();
+  void Loop();
+
+  machine::PcMachine& machine_;
+  x86::Cpu cpu_;
+  std::unique_ptr<loaders::FirmwareRom> firmware_;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::mutex wake_mutex_;
+  std::condition_variable wake_;
+};
+
+}  // namespace vireo::accel
