@@ -65,7 +65,7 @@ TEST_CASE("legacy devices answer at their PC ports") {
   CHECK(m.WaitForExit() == 33);
 }
 
-TEST_CASE("A20 follows port 0x92 and the i8042 output port; 0xCF9 requests a reset") {
+TEST_CASE("A20 follows port 0x92 and the i8042 output port; 0xCF9 and 0xFE request a reset") {
   PcMachine m(QuietSpec());
   auto& io = m.memory().ports();
   std::lock_guard lock(m.lock());
@@ -80,7 +80,17 @@ TEST_CASE("A20 follows port 0x92 and the i8042 output port; 0xCF9 requests a res
   CHECK(m.memory().a20());
   CHECK_FALSE(m.exit_requested());
   io.Write(0xCF9, 1, 0x06);
-  CHECK(m.exit_requested());
+  CHECK_FALSE(m.exit_requested());  // a reset restarts the machine...
+  CHECK(m.TakeResetRequest());
+  CHECK_FALSE(m.TakeResetRequest());
+
+  MachineSpec once = QuietSpec();
+  once.no_reboot = true;  // ...unless -no-reboot turns it into an exit with status 0
+  PcMachine n(once);
+  std::lock_guard lock_n(n.lock());
+  n.memory().ports().Write(0x64, 1, 0xFE);  // i8042 pulse reset
+  CHECK(n.exit_requested());
+  CHECK(n.WaitForExit() == 0);
 }
 
 TEST_CASE("board configuration errors are clear") {
