@@ -1,5 +1,5 @@
-// Flag instructions (CLC STC CMC CLD STD LAHF SAHF SALC), NOP/PAUSE, CPUID, RDTSC, UD0/1/2
-// (SDM Vol. 2A/2B).
+// Flag instructions (CLC STC CMC CLD STD LAHF SAHF SALC), NOP/PAUSE, CPUID, RDTSC, UD0/1/2,
+// HLT, prefetch hints, cache-line flushes and fences (SDM Vol. 2A/2B).
 
 #include <cstddef>
 
@@ -57,6 +57,15 @@ void Salc(TranslatorContext& c) {
   c.SetReg(kRax, 1, c.e.Select(c.Carry(), ir::Value::Imm(Type::kU8, 0xFF), ir::Value::Imm(Type::kU8, 0)));
 }
 
+/// CLFLUSH/CLFLUSHOPT/CLWB: no cache to write back, but the access rights and faults of a
+/// byte load apply (SDM Vol. 2A CLFLUSH: "#PF(fault-code) for a page fault").
+void CacheLineFlush(TranslatorContext& c) { c.Load(Type::kU8, c.Address(1, false)); }
+
+/// MFENCE/LFENCE/SFENCE: nothing to emit. One vCPU's accesses run in program order, and device
+/// threads see guest memory only through the machine lock, whose acquire/release orders them.
+/// (SMP guests will need host fences here.)
+void Fence(TranslatorContext&) {}
+
 void Cpuid(TranslatorContext& c) { c.Call(HelperId::kCpuid, Type::kVoid); }
 void Rdtsc(TranslatorContext& c) { c.Call(HelperId::kRdtsc, Type::kVoid); }
 void Undefined(TranslatorContext& c) { c.Raise(6); }
@@ -87,6 +96,13 @@ void RegisterMisc(HandlerTable& t) {
   t.Add(Mnemonic::kRDTSC, Rdtsc);
   for (Mnemonic m : {Mnemonic::kUD0, Mnemonic::kUD1, Mnemonic::kUD2}) t.Add(m, Undefined);
   t.Add(Mnemonic::kHLT, Hlt);
+  // Prefetches are hints: no architectural effect and, unlike loads, never a fault (SDM Vol. 2B
+  // PREFETCHh).
+  for (Mnemonic m : {Mnemonic::kPREFETCHT0, Mnemonic::kPREFETCHT1, Mnemonic::kPREFETCHT2,
+                     Mnemonic::kPREFETCHNTA, Mnemonic::kPREFETCHW, Mnemonic::kPREFETCH})
+    t.Add(m, Nop);
+  for (Mnemonic m : {Mnemonic::kCLFLUSH, Mnemonic::kCLFLUSHOPT, Mnemonic::kCLWB}) t.Add(m, CacheLineFlush);
+  for (Mnemonic m : {Mnemonic::kLFENCE, Mnemonic::kSFENCE, Mnemonic::kMFENCE}) t.Add(m, Fence);
 }
 
 }  // namespace vireo::x86
