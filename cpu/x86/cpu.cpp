@@ -8,13 +8,14 @@
 #include "cpu/x86/helpers.h"
 #include "cpu/x86/interrupts.h"
 #include "cpu/x86/mmu.h"
+#include "cpu/x86/msr.h"
 #include "jit/interp/interpreter.h"
 #include "jit/ir/passes.h"
 
 namespace vireo::x86 {
 
 namespace {
-constexpr uint64_t kCr0Pe = 1, kEferLma = 1ull << 10;
+constexpr uint64_t kCr0Pe = 1;  // EFER bits come from msr.h
 constexpr uint16_t kAttrL = 1u << 13, kAttrDb = 1u << 14;
 
 /// What translated code may assume about a segment (TranslationMode::SegBits). In real and
@@ -88,6 +89,7 @@ void Cpu::Reset() {
   s.dr[7] = 0x400;
   s.exception_vector = -1;
   s.interrupt_shadow = 0;
+  ResetMsrs(s);
   s.gpr[kRdx] = 0x600;  // processor signature: family 6 (SDM: EDX holds the CPUID.1 EAX value)
   // x87/SSE power-up state (SDM Vol. 3A Table 10-1): FCW 0x0040, tags empty, MXCSR 0x1F80.
   s.fpu = {};

@@ -15,8 +15,9 @@ constexpr uint32_t kMaxBasicLeaf = 7;
 constexpr uint32_t kMaxExtendedLeaf = 0x80000008;
 
 // Leaf 1 EDX (Table 3-11).
-constexpr uint32_t kEdxPse = 1 << 3, kEdxTsc = 1 << 4, kEdxPae = 1 << 6, kEdxCx8 = 1 << 8,
-                   kEdxCmov = 1 << 15;
+constexpr uint32_t kEdxDe = 1 << 2, kEdxPse = 1 << 3, kEdxTsc = 1 << 4, kEdxMsr = 1 << 5,
+                   kEdxPae = 1 << 6, kEdxCx8 = 1 << 8, kEdxSep = 1 << 11, kEdxMtrr = 1 << 12,
+                   kEdxPge = 1 << 13, kEdxCmov = 1 << 15, kEdxPat = 1 << 16;
 // Leaf 1 ECX (Table 3-10).
 constexpr uint32_t kEcxCx16 = 1 << 13, kEcxMovbe = 1 << 22, kEcxPopcnt = 1 << 23,
                    kEcxHypervisor = 1u << 31;
@@ -24,7 +25,8 @@ constexpr uint32_t kEcxCx16 = 1 << 13, kEcxMovbe = 1 << 22, kEcxPopcnt = 1 << 23
 constexpr uint32_t kBmi1 = 1 << 3, kBmi2 = 1 << 8, kAdx = 1 << 19;
 // Leaf 0x80000001.
 constexpr uint32_t kExtEcxLahf = 1 << 0, kExtEcxAbm = 1 << 5;  // ABM: LZCNT
-constexpr uint32_t kExtEdxNx = 1 << 20, kExtEdxLm = 1 << 29;
+constexpr uint32_t kExtEdxSyscall = 1 << 11, kExtEdxNx = 1 << 20, kExtEdxRdtscp = 1 << 27,
+                   kExtEdxLm = 1 << 29;
 
 uint32_t Chars(const char* four) {
   uint32_t v;
@@ -51,7 +53,8 @@ CpuidResult Cpuid(uint32_t leaf, uint32_t subleaf) {
       // Family 6, model 0x3A, stepping 9; CLFLUSH line 8*8 = 64 bytes; one logical processor.
       return {0x000306A9, (8u << 8) | (1u << 16),
               kEcxCx16 | kEcxMovbe | kEcxPopcnt | kEcxHypervisor,
-              kEdxPse | kEdxTsc | kEdxPae | kEdxCx8 | kEdxCmov};
+              kEdxDe | kEdxPse | kEdxTsc | kEdxMsr | kEdxPae | kEdxCx8 | kEdxSep | kEdxMtrr |
+                  kEdxPge | kEdxCmov | kEdxPat};
     case 2:
       // Descriptor 0xFF: "no cache descriptors here, use leaf 4"; AL = 1 (one call).
       return {0x0000FF01, 0, 0, 0};
@@ -66,7 +69,8 @@ CpuidResult Cpuid(uint32_t leaf, uint32_t subleaf) {
       if (subleaf != 0) return {0, 0, 0, 0};
       return {0, kBmi1 | kBmi2 | kAdx, 0, 0};
     case 0x80000000: return {kMaxExtendedLeaf, 0, 0, 0};
-    case 0x80000001: return {0, 0, kExtEcxLahf | kExtEcxAbm, kExtEdxNx | kExtEdxLm};
+    case 0x80000001:
+      return {0, 0, kExtEcxLahf | kExtEcxAbm, kExtEdxSyscall | kExtEdxNx | kExtEdxRdtscp | kExtEdxLm};
     case 0x80000002: return {Chars("Vire"), Chars("o Vi"), Chars("rtua"), Chars("l CP")};
     case 0x80000003: return {Chars("U @ "), Chars("1.00"), Chars("GHz\0"), 0};
     case 0x80000004: return {0, 0, 0, 0};

@@ -3,13 +3,14 @@
 #include <cstring>
 
 #include "cpu/x86/flags.h"
+#include "cpu/x86/msr.h"
 #include "cpu/x86/segments.h"
 
 namespace vireo::x86 {
 
 namespace {
 
-constexpr uint64_t kCr0Pe = 1, kEferLma = 1ull << 10;
+constexpr uint64_t kCr0Pe = 1;  // EFER bits come from msr.h
 
 /// Full RFLAGS with the lazy arithmetic flags folded in.
 uint64_t MaterialisedRflags(const CpuState& s) {
@@ -32,8 +33,10 @@ bool Access(Cpu& cpu, uint64_t linear, void* data, unsigned n, bool write, bool 
     unsigned chunk = std::min<unsigned>(n - done, 4096 - static_cast<unsigned>(lin & 0xFFF));
     uint64_t phys;
     if (!cpu.TranslateForAccess(lin, {write, false, user}, &phys, false)) return false;
-    if (write) cpu.memory().Write(phys, std::span<const uint8_t>(p + done, chunk));
-    else cpu.memory().Read(phys, std::span<uint8_t>(p + done, chunk));
+    if (write)
+      cpu.memory().Write(phys, std::span<const uint8_t>(p + done, chunk));
+    else
+      cpu.memory().Read(phys, std::span<uint8_t>(p + done, chunk));
     done += chunk;
   }
   return true;
@@ -47,7 +50,7 @@ struct Stack {
   uint64_t sp;
   uint64_t mask;  ///< 0xFFFF, 0xFFFFFFFF or all ones (64-bit mode)
   bool user;
-  bool wide;      ///< 64-bit linear addresses
+  bool wide;  ///< 64-bit linear addresses
   bool Push(uint64_t value, unsigned bytes) {
     sp = (sp - bytes) & mask;
     uint64_t lin = base + sp;
@@ -114,8 +117,10 @@ bool DeliverReal(Cpu& cpu, uint8_t vector) {
   uint32_t entry = 0;
   if (!Access(cpu, s.idtr.base + vector * 4, &entry, 4, false, false)) return false;
   const uint64_t flags = MaterialisedRflags(s);
-  Stack st{cpu, s.seg[kSs].base, s.gpr[kRsp] & StackMask(s, false), StackMask(s, false), false, false};
-  if (!st.Push(flags & 0xFFFF, 2) || !st.Push(s.seg[kCs].selector, 2) || !st.Push(s.rip & 0xFFFF, 2))
+  Stack st{cpu,  s.seg[kSs].base, s.gpr[kRsp] & StackMask(s, false), StackMask(s, false), false,
+           false};
+  if (!st.Push(flags & 0xFFFF, 2) || !st.Push(s.seg[kCs].selector, 2) ||
+      !st.Push(s.rip & 0xFFFF, 2))
     return false;
   SetSp(s, st.sp, st.mask);
   SetRflags(s, flags & ~(kIf | kTf | kAc | kRf));
@@ -147,7 +152,8 @@ bool StackFromTss(Cpu& cpu, uint8_t new_cpl, uint32_t ext, NewStack* out) {
   return LoadStackForLevel(cpu, ss, new_cpl, ext, &out->ss);
 }
 
-bool DeliverProtected(Cpu& cpu, uint8_t vector, bool has_error, uint32_t error, EventSource source) {
+bool DeliverProtected(Cpu& cpu, uint8_t vector, bool has_error, uint32_t error,
+                      EventSource source) {
   CpuState& s = cpu.state();
   const uint32_t ext = (source == EventSource::kSoftware) ? 0 : 1;
   const uint32_t gate_error = uint32_t{vector} * 8 + 2 + ext;
@@ -187,10 +193,12 @@ bool DeliverProtected(Cpu& cpu, uint8_t vector, bool has_error, uint32_t error, 
     if (from_v86) {
       for (int r : {kGs, kFs, kDs, kEs}) ok = ok && st.Push(s.seg[r].selector, width);
     }
-    ok = ok && st.Push(s.seg[kSs].selector, width) && st.Push(s.gpr[kRsp] & (width == 4 ? 0xFFFFFFFF : 0xFFFF), width);
+    ok = ok && st.Push(s.seg[kSs].selector, width) &&
+         st.Push(s.gpr[kRsp] & (width == 4 ? 0xFFFFFFFF : 0xFFFF), width);
   }
   ok = ok && st.Push(flags & (width == 4 ? 0xFFFFFFFF : 0xFFFF), width) &&
-       st.Push(s.seg[kCs].selector, width) && st.Push(rip & (width == 4 ? 0xFFFFFFFF : 0xFFFF), width);
+       st.Push(s.seg[kCs].selector, width) &&
+       st.Push(rip & (width == 4 ? 0xFFFFFFFF : 0xFFFF), width);
   if (ok && has_error) ok = st.Push(error, width);
   if (!ok) return false;
   // Commit (SDM 6.12.1): new stack and code segment, CPL, and the flags the gate clears.
@@ -221,7 +229,8 @@ bool DeliverLong(Cpu& cpu, uint8_t vector, bool has_error, uint32_t error, Event
   if (!Access(cpu, s.idtr.base + vector * 16, gate, 16, false, false)) return false;
   const unsigned type = (gate[0] >> 40) & 0x1F;
   if (type != 0xE && type != 0xF) return Fault(cpu, kGP, gate_error);
-  if (source == EventSource::kSoftware && ((gate[0] >> 45) & 3) < s.cpl) return Fault(cpu, kGP, gate_error);
+  if (source == EventSource::kSoftware && ((gate[0] >> 45) & 3) < s.cpl)
+    return Fault(cpu, kGP, gate_error);
   if (!((gate[0] >> 47) & 1)) return Fault(cpu, kNP, gate_error);
   const uint16_t selector = static_cast<uint16_t>(gate[0] >> 16);
   const uint64_t offset = (gate[0] & 0xFFFF) | (((gate[0] >> 48) & 0xFFFF) << 16) | (gate[1] << 32);
@@ -275,9 +284,12 @@ Class ClassOf(int vector) {
     case kTS:
     case kNP:
     case kSS:
-    case kGP: return Class::kContributory;
-    case kPF: return Class::kPageFault;
-    default: return Class::kBenign;
+    case kGP:
+      return Class::kContributory;
+    case kPF:
+      return Class::kPageFault;
+    default:
+      return Class::kBenign;
   }
 }
 
@@ -408,7 +420,9 @@ bool InterruptReturn(Cpu& cpu, unsigned bytes) {
   s.seg[kCs] = code;
   s.seg[kSs] = new_ss;
   if (rpl > cpl || mode64) {
-    s.gpr[kRsp] = (new_ss.attrs & (1u << 14)) || to_64 ? new_sp : (s.gpr[kRsp] & ~uint64_t{0xFFFF}) | (new_sp & 0xFFFF);
+    s.gpr[kRsp] = (new_ss.attrs & (1u << 14)) || to_64
+                      ? new_sp
+                      : (s.gpr[kRsp] & ~uint64_t{0xFFFF}) | (new_sp & 0xFFFF);
   } else {
     SetSp(s, new_sp, mask);
   }
@@ -421,7 +435,8 @@ bool InterruptReturn(Cpu& cpu, unsigned bytes) {
     for (int r : {kEs, kDs, kFs, kGs}) {
       const SegmentCache& seg = s.seg[r];
       bool data_or_nc_code = !((seg.attrs & 8) && (seg.attrs & 4));
-      if ((seg.attrs & 0x10) && data_or_nc_code && ((seg.attrs >> 5) & 3) < rpl) s.seg[r] = {0, 0, 0, 0};
+      if ((seg.attrs & 0x10) && data_or_nc_code && ((seg.attrs >> 5) & 3) < rpl)
+        s.seg[r] = {0, 0, 0, 0};
     }
   }
   cpu.StateChanged();
@@ -522,7 +537,8 @@ bool FarReturn(Cpu& cpu, unsigned bytes, uint64_t extra) {
     for (int r : {kEs, kDs, kFs, kGs}) {
       const SegmentCache& seg = s.seg[r];
       bool data_or_nc_code = !((seg.attrs & 8) && (seg.attrs & 4));
-      if ((seg.attrs & 0x10) && data_or_nc_code && ((seg.attrs >> 5) & 3) < rpl) s.seg[r] = {0, 0, 0, 0};
+      if ((seg.attrs & 0x10) && data_or_nc_code && ((seg.attrs >> 5) & 3) < rpl)
+        s.seg[r] = {0, 0, 0, 0};
     }
   } else {
     SetSp(s, new_sp, mask);
@@ -537,8 +553,10 @@ uint64_t FarTransferHelper(jit::ExecEnv* env, uint64_t a, uint64_t b) {
   Cpu& cpu = *static_cast<Cpu*>(env->cpu);
   const unsigned kind = a & 0xFF, bytes = (a >> 8) & 0xFF;
   const uint16_t selector = static_cast<uint16_t>(a >> 16);
-  if (kind == 2) FarReturn(cpu, bytes, b);
-  else FarJumpOrCall(cpu, kind == 1, bytes, selector, b, cpu.state().rip);
+  if (kind == 2)
+    FarReturn(cpu, bytes, b);
+  else
+    FarJumpOrCall(cpu, kind == 1, bytes, selector, b, cpu.state().rip);
   return 0;
 }
 

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "cpu/x86/msr.h"
+
 namespace vireo::x86 {
 
 namespace {
@@ -9,14 +11,14 @@ namespace {
 constexpr uint64_t kCr0Wp = 1ull << 16, kCr0Pg = 1ull << 31;
 constexpr uint64_t kCr4Pse = 1ull << 4, kCr4Pae = 1ull << 5, kCr4Smep = 1ull << 20,
                    kCr4Smap = 1ull << 21;
-constexpr uint64_t kEferNxe = 1ull << 11, kEferLma = 1ull << 10;
 
 // Page-table entry bits (SDM Vol. 3A Tables 4-4 .. 4-20).
 constexpr uint64_t kP = 1, kRw = 2, kUs = 4, kA = 1 << 5, kD = 1 << 6, kPs = 1 << 7;
 constexpr uint64_t kXd = 1ull << 63;
 constexpr uint64_t kAddrMask = ((uint64_t{1} << kPhysAddrBits) - 1) & ~uint64_t{0xFFF};
 /// Bits above MAXPHYADDR (up to bit 51) are reserved in PAE/4-level entries.
-constexpr uint64_t kHighReserved = ((uint64_t{1} << 52) - 1) & ~((uint64_t{1} << kPhysAddrBits) - 1);
+constexpr uint64_t kHighReserved =
+    ((uint64_t{1} << 52) - 1) & ~((uint64_t{1} << kPhysAddrBits) - 1);
 
 uint64_t ReadEntry(machine::AddressSpace& m, uint64_t phys, unsigned bytes) {
   uint64_t v = 0;
@@ -118,7 +120,7 @@ struct Walker {
     }
     uint64_t reserved = kHighReserved;
     if (!(s.efer & kEferNxe)) reserved |= kXd;
-    if (level == 4) reserved |= kPs;  // PML4E.PS is reserved
+    if (level == 4) reserved |= kPs;                      // PML4E.PS is reserved
     if (level == 3 && (e & kPs)) reserved |= 0x3FFFE000;  // 1 GiB page: bits 29:13
     if (level == 2 && (e & kPs)) reserved |= 0x1FE000;    // 2 MiB page: bits 20:13
     if (e & reserved) {
@@ -162,7 +164,8 @@ struct Walker {
 
 }  // namespace
 
-Translation Walk(const CpuState& state, machine::AddressSpace& memory, uint64_t linear, Access access) {
+Translation Walk(const CpuState& state, machine::AddressSpace& memory, uint64_t linear,
+                 Access access) {
   uint64_t a20 = memory.a20_mask();
   if (!(state.cr0 & kCr0Pg)) {
     Translation t;

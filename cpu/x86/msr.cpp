@@ -26,11 +26,11 @@ enum class Kind : uint8_t {
 /// What a written value must satisfy besides having no reserved bit set.
 enum class Check : uint8_t {
   kNone,
-  kCanonical,   ///< a linear address (SDM Vol. 4: WRMSR #GP on non-canonical values)
-  kPatTypes,    ///< every byte a PAT memory type: 0, 1, 4, 5, 6, 7 (SDM Vol. 3A 13.12.2)
-  kMtrrTypes,   ///< every byte an MTRR memory type: 0, 1, 4, 5, 6 (SDM Vol. 3A 13.11.2)
-  kMtrrDef,     ///< low byte an MTRR memory type
-  kMtrrVar,     ///< PhysBase (even index): low byte an MTRR type; PhysMask (odd): nothing more
+  kCanonical,  ///< a linear address (SDM Vol. 4: WRMSR #GP on non-canonical values)
+  kPatTypes,   ///< every byte a PAT memory type: 0, 1, 4, 5, 6, 7 (SDM Vol. 3A 13.12.2)
+  kMtrrTypes,  ///< every byte an MTRR memory type: 0, 1, 4, 5, 6 (SDM Vol. 3A 13.11.2)
+  kMtrrDef,    ///< low byte an MTRR memory type
+  kMtrrVar,    ///< PhysBase (even index): low byte an MTRR type; PhysMask (odd): nothing more
 };
 
 struct MsrEntry {
@@ -46,8 +46,9 @@ struct MsrEntry {
 
 // Slots in CpuState::msr_store.
 constexpr uint8_t kSlotTscAux = 0, kSlotFeatureControl = 1, kSlotMtrrDefType = 2, kSlotMtrrVar = 3,
-                  kSlotMtrrFix64k = 19, kSlotMtrrFix16k = 20, kSlotMtrrFix4k = 22;
-static_assert(kSlotMtrrFix4k + 8 <= sizeof(CpuState::msr_store) / sizeof(uint64_t));
+                  kSlotMtrrFix64k = 19, kSlotMtrrFix16k = 20, kSlotMtrrFix4k = 22,
+                  kSlotBiosSignId = 30;
+static_assert(kSlotBiosSignId < sizeof(CpuState::msr_store) / sizeof(uint64_t));
 
 constexpr uint64_t kHigh32 = 0xFFFFFFFF00000000;
 /// Physical-address bits above MAXPHYADDR (40, CPUID 0x80000008) are reserved.
@@ -59,9 +60,14 @@ constexpr uint64_t kMtrrCap = 8 | (1 << 8) | (1 << 10);
 const MsrEntry kMsrs[] = {
     {kMsrTsc, 1, Kind::kTsc, nullptr, 0, 0, Check::kNone, 0},
     // IA32_APIC_BASE: BSP (8), global enable (11), base (12..MAXPHYADDR-1); x2APIC is not offered.
-    {kMsrApicBase, 1, Kind::kField, &CpuState::apic_base, 0, ~uint64_t{0x900} & ~(0xFFFFFFF000ull), Check::kNone, 0},
+    {kMsrApicBase, 1, Kind::kField, &CpuState::apic_base, 0, ~uint64_t{0x900} & ~(0xFFFFFFF000ull),
+     Check::kNone, 0},
     // IA32_FEATURE_CONTROL: only the lock bit (no VMX/SMX/SGX to enable).
-    {kMsrFeatureControl, 1, Kind::kFeatureControl, nullptr, kSlotFeatureControl, ~uint64_t{1}, Check::kNone, 0},
+    {kMsrFeatureControl, 1, Kind::kFeatureControl, nullptr, kSlotFeatureControl, ~uint64_t{1},
+     Check::kNone, 0},
+    // IA32_BIOS_SIGN_ID: Linux writes 0 and reads the microcode revision back without
+    // rdmsr_safe (intel_get_microcode_revision), so it must exist; the revision reads as 0.
+    {kMsrBiosSignId, 1, Kind::kSlot, nullptr, kSlotBiosSignId, 0, Check::kNone, 0},
     {kMsrMtrrCap, 1, Kind::kConstant, nullptr, 0, 0, Check::kNone, kMtrrCap},
     {kMsrSysenterCs, 1, Kind::kField, &CpuState::sysenter_cs, 0, 0, Check::kNone, 0},
     {kMsrSysenterEsp, 1, Kind::kField, &CpuState::sysenter_esp, 0, 0, Check::kCanonical, 0},
@@ -74,8 +80,10 @@ const MsrEntry kMsrs[] = {
     {kMsrMtrrFix4kC0000, 8, Kind::kSlot, nullptr, kSlotMtrrFix4k, 0, Check::kMtrrTypes, 0},
     {kMsrPat, 1, Kind::kField, &CpuState::pat, 0, 0, Check::kPatTypes, 0},
     // IA32_MTRR_DEF_TYPE: type (0-7), FE (10), E (11).
-    {kMsrMtrrDefType, 1, Kind::kSlot, nullptr, kSlotMtrrDefType, ~uint64_t{0xCFF}, Check::kMtrrDef, 0},
-    {kMsrEfer, 1, Kind::kEfer, nullptr, 0, ~(kEferSce | kEferLme | kEferLma | kEferNxe), Check::kNone, 0},
+    {kMsrMtrrDefType, 1, Kind::kSlot, nullptr, kSlotMtrrDefType, ~uint64_t{0xCFF}, Check::kMtrrDef,
+     0},
+    {kMsrEfer, 1, Kind::kEfer, nullptr, 0, ~(kEferSce | kEferLme | kEferLma | kEferNxe),
+     Check::kNone, 0},
     {kMsrStar, 1, Kind::kField, &CpuState::star, 0, 0, Check::kNone, 0},
     {kMsrLstar, 1, Kind::kField, &CpuState::lstar, 0, 0, Check::kCanonical, 0},
     {kMsrCstar, 1, Kind::kField, &CpuState::cstar, 0, 0, Check::kCanonical, 0},
@@ -92,7 +100,9 @@ const MsrEntry* Find(uint32_t index) {
   return nullptr;
 }
 
-bool Canonical(uint64_t a) { return static_cast<uint64_t>((static_cast<int64_t>(a) << 16) >> 16) == a; }
+bool Canonical(uint64_t a) {
+  return static_cast<uint64_t>((static_cast<int64_t>(a) << 16) >> 16) == a;
+}
 
 bool MtrrType(uint64_t t) { return t == 0 || t == 1 || t == 4 || t == 5 || t == 6; }
 
@@ -129,14 +139,28 @@ bool ReadMsr(Cpu& cpu, uint32_t index, uint64_t* value) {
   if (m == nullptr) return false;
   CpuState& s = cpu.state();
   switch (m->kind) {
-    case Kind::kField: *value = s.*(m->field); break;
+    case Kind::kField:
+      *value = s.*(m->field);
+      break;
     case Kind::kSlot:
-    case Kind::kFeatureControl: *value = s.msr_store[m->slot + (index - m->first)]; break;
-    case Kind::kEfer: *value = s.efer; break;
-    case Kind::kTsc: *value = GuestTsc(s); break;
-    case Kind::kFsBase: *value = s.seg[kFs].base; break;
-    case Kind::kGsBase: *value = s.seg[kGs].base; break;
-    case Kind::kConstant: *value = m->constant; break;
+    case Kind::kFeatureControl:
+      *value = s.msr_store[m->slot + (index - m->first)];
+      break;
+    case Kind::kEfer:
+      *value = s.efer;
+      break;
+    case Kind::kTsc:
+      *value = GuestTsc(s);
+      break;
+    case Kind::kFsBase:
+      *value = s.seg[kFs].base;
+      break;
+    case Kind::kGsBase:
+      *value = s.seg[kGs].base;
+      break;
+    case Kind::kConstant:
+      *value = m->constant;
+      break;
   }
   return true;
 }
@@ -147,7 +171,8 @@ bool WriteMsr(Cpu& cpu, uint32_t index, uint64_t v) {
   CpuState& s = cpu.state();
   const bool odd = (index - m->first) & 1;
   switch (m->check) {
-    case Check::kNone: break;
+    case Check::kNone:
+      break;
     case Check::kCanonical:
       if (!Canonical(v)) return false;
       break;
@@ -163,8 +188,12 @@ bool WriteMsr(Cpu& cpu, uint32_t index, uint64_t v) {
       break;
   }
   switch (m->kind) {
-    case Kind::kField: s.*(m->field) = v; break;
-    case Kind::kSlot: s.msr_store[m->slot + (index - m->first)] = v; break;
+    case Kind::kField:
+      s.*(m->field) = v;
+      break;
+    case Kind::kSlot:
+      s.msr_store[m->slot + (index - m->first)] = v;
+      break;
     case Kind::kFeatureControl:
       // Once locked, the register is read-only until reset (SDM Vol. 3A 24.7).
       if (s.msr_store[m->slot] & 1) return false;
@@ -179,10 +208,17 @@ bool WriteMsr(Cpu& cpu, uint32_t index, uint64_t v) {
       if ((old ^ s.efer) & kEferNxe) cpu.StateChanged();
       break;
     }
-    case Kind::kTsc: s.tsc_offset = v - HostNs(); break;
-    case Kind::kFsBase: s.seg[kFs].base = v; break;
-    case Kind::kGsBase: s.seg[kGs].base = v; break;
-    case Kind::kConstant: return false;
+    case Kind::kTsc:
+      s.tsc_offset = v - HostNs();
+      break;
+    case Kind::kFsBase:
+      s.seg[kFs].base = v;
+      break;
+    case Kind::kGsBase:
+      s.seg[kGs].base = v;
+      break;
+    case Kind::kConstant:
+      return false;
   }
   return true;
 }
@@ -209,7 +245,9 @@ void SetRflags(CpuState& s, uint64_t v) {
   s.cc_op = CcOp(CcKind::kEflags, 0);
 }
 
-void Flat(SegmentCache& seg, uint16_t selector, uint16_t attrs) { seg = {0, 0xFFFFFFFF, selector, attrs}; }
+void Flat(SegmentCache& seg, uint16_t selector, uint16_t attrs) {
+  seg = {0, 0xFFFFFFFF, selector, attrs};
+}
 
 }  // namespace
 
@@ -223,7 +261,7 @@ bool Syscall(Cpu& cpu, uint64_t next_rip) {
   const uint64_t flags = FullRflags(s);
   s.gpr[kRcx] = next_rip;
   s.gpr[kR11] = flags;
-  SetRflags(s, flags & ~s.sfmask);
+  SetRflags(s, flags & ~s.sfmask & ~kRf);  // RF is the one bit always cleared (SDM SYSCALL)
   s.rip = s.lstar;
   const uint16_t sel = static_cast<uint16_t>(s.star >> 32);
   Flat(s.seg[kCs], sel & 0xFFFC, kCode64);

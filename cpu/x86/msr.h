@@ -14,6 +14,7 @@ enum MsrIndex : uint32_t {
   kMsrTsc = 0x10,
   kMsrApicBase = 0x1B,
   kMsrFeatureControl = 0x3A,
+  kMsrBiosSignId = 0x8B,
   kMsrMtrrCap = 0xFE,
   kMsrSysenterCs = 0x174,
   kMsrSysenterEsp = 0x175,

@@ -1,15 +1,17 @@
 #include "cpu/x86/segments.h"
 
 #include "cpu/x86/mmu.h"
+#include "cpu/x86/msr.h"
 
 namespace vireo::x86 {
 
 namespace {
 
-constexpr uint64_t kEferLma = 1ull << 10;
 constexpr uint16_t kAttrP = 0x80, kAttrS = 0x10;
 
-bool LongMode64(const CpuState& s) { return (s.efer & kEferLma) && (s.seg[kCs].attrs & (1u << 13)); }
+bool LongMode64(const CpuState& s) {
+  return (s.efer & kEferLma) && (s.seg[kCs].attrs & (1u << 13));
+}
 
 /// Supervisor-rights linear read or write of `bytes` (descriptor tables are implicit
 /// supervisor accesses, SDM Vol. 3A 4.6).
@@ -17,9 +19,12 @@ bool SystemAccess(Cpu& cpu, uint64_t linear, void* data, unsigned bytes, bool wr
   uint64_t phys;
   uint8_t* p = static_cast<uint8_t*>(data);
   for (unsigned i = 0; i < bytes; ++i) {
-    if (!cpu.TranslateForAccess(linear + i, Access{write, false, false}, &phys, false)) return false;
-    if (write) cpu.memory().Write(phys, std::span<const uint8_t>(p + i, 1));
-    else cpu.memory().Read(phys, std::span<uint8_t>(p + i, 1));
+    if (!cpu.TranslateForAccess(linear + i, Access{write, false, false}, &phys, false))
+      return false;
+    if (write)
+      cpu.memory().Write(phys, std::span<const uint8_t>(p + i, 1));
+    else
+      cpu.memory().Read(phys, std::span<uint8_t>(p + i, 1));
   }
   return true;
 }

@@ -45,17 +45,18 @@ bool HasMmx(const DecodedInst& d) { return HasKind(d, OperandKind::kMmx); }
 constexpr uint32_t kFswOffset = offsetof(CpuState, fpu) + offsetof(FpuState, fsw);
 constexpr uint32_t kFtwOffset = offsetof(CpuState, fpu) + offsetof(FpuState, ftw);
 constexpr uint32_t MmOffset(unsigned n) {
-  return static_cast<uint32_t>(offsetof(CpuState, fpu) + offsetof(FpuState, st) + sizeof(X87Register) * (n & 7));
+  return static_cast<uint32_t>(offsetof(CpuState, fpu) + offsetof(FpuState, st) +
+                               sizeof(X87Register) * (n & 7));
 }
 
 /// The static #UD/#NM checks (SDM Vol. 3A 2.5 and 13.1; Vol. 2A 2.5 exception classes): SSE
 /// instructions raise #UD when CR0.EM is set or CR4.OSFXSR is clear, #NM when CR0.TS is set;
 /// MMX instructions raise #UD when CR0.EM is set and #NM when CR0.TS is set. Returns false
 /// (after raising) when the instruction cannot run.
-bool Usable(TranslatorContext& c) {
+bool Usable(TranslatorContext& c, bool mmx_only = false) {
   const uint8_t f = c.mode.fpu;
-  // MMX forms (no XMM operand) do not depend on CR4.OSFXSR; MOVQ2DQ/MOVDQ2Q do.
-  bool sse = !HasMmx(*c.d) || HasKind(*c.d, OperandKind::kXmm);
+  // MMX forms (no XMM operand; EMMS) do not depend on CR4.OSFXSR; MOVQ2DQ/MOVDQ2Q do.
+  bool sse = !mmx_only && (!HasMmx(*c.d) || HasKind(*c.d, OperandKind::kXmm));
   if ((f & TranslationMode::kFpuEm) || (sse && !(f & TranslationMode::kFpuOsfxsr))) {
     c.Raise(kUD);
     return false;
@@ -146,14 +147,26 @@ void MovdMovq(TranslatorContext& c) {
   const Operand& src = c.d->operands[1];
   Value v;
   switch (src.kind) {
-    case OperandKind::kXmm: v = c.e.LoadState(Type::kU64, XmmOffset(src.reg)); break;
-    case OperandKind::kMmx: v = c.e.LoadState(Type::kU64, MmOffset(src.reg)); break;
-    default: v = c.ReadAs(1, Type::kU64); break;
+    case OperandKind::kXmm:
+      v = c.e.LoadState(Type::kU64, XmmOffset(src.reg));
+      break;
+    case OperandKind::kMmx:
+      v = c.e.LoadState(Type::kU64, MmOffset(src.reg));
+      break;
+    default:
+      v = c.ReadAs(1, Type::kU64);
+      break;
   }
   switch (dst.kind) {
-    case OperandKind::kXmm: SetXmm(c, dst.reg, {v, Imm::Imm64(0)}); break;
-    case OperandKind::kMmx: SetMm(c, dst.reg, v); break;
-    default: c.Write(0, c.e.ZExt(TranslatorContext::SizeType(dst.size), v)); break;
+    case OperandKind::kXmm:
+      SetXmm(c, dst.reg, {v, Imm::Imm64(0)});
+      break;
+    case OperandKind::kMmx:
+      SetMm(c, dst.reg, v);
+      break;
+    default:
+      c.Write(0, c.e.ZExt(TranslatorContext::SizeType(dst.size), v));
+      break;
   }
   if (HasMmx(*c.d)) EnterMmx(c);
 }
@@ -241,6 +254,24 @@ void MaskMov(TranslatorContext& c) {
   if (mmx) EnterMmx(c);
 }
 
+/// MXCSR bits LDMXCSR may set: the MXCSR_MASK this CPU reports in FXSAVE images (DAZ
+/// supported, bits 31:16 reserved; SDM Vol. 1 11.6.6).
+constexpr uint32_t kMxcsrMask = 0xFFFF;
+
+/// LDMXCSR m32: #GP(0) if a reserved bit is set (SDM LDMXCSR).
+void Ldmxcsr(TranslatorContext& c) {
+  if (!Usable(c)) return;
+  Value v = c.Load(Type::kU32, c.Address(4, false));
+  c.e.Trap(c.e.Ne(c.e.And(v, Imm::Imm32(~kMxcsrMask)), Imm::Imm32(0)), kGpCode);
+  c.e.StoreState(MxcsrOffset(), v);
+}
+
+/// STMXCSR m32.
+void Stmxcsr(TranslatorContext& c) {
+  if (!Usable(c)) return;
+  c.Store(c.Address(4, true), c.e.LoadState(Type::kU32, MxcsrOffset()));
+}
+
 /// MOVNTI: a plain store of a GPR (the non-temporal hint has no architectural effect).
 void Movnti(TranslatorContext& c) { c.Write(0, c.Read(1)); }
 
@@ -251,10 +282,14 @@ enum class Logic { kAnd, kAndNot, kOr, kXor };
 template <Logic kOp>
 Value ApplyLogic(TranslatorContext& c, Value a, Value b) {
   switch (kOp) {
-    case Logic::kAnd: return c.e.And(a, b);
-    case Logic::kAndNot: return c.e.And(c.e.Not(a), b);
-    case Logic::kOr: return c.e.Or(a, b);
-    case Logic::kXor: return c.e.Xor(a, b);
+    case Logic::kAnd:
+      return c.e.And(a, b);
+    case Logic::kAndNot:
+      return c.e.And(c.e.Not(a), b);
+    case Logic::kOr:
+      return c.e.Or(a, b);
+    case Logic::kXor:
+      return c.e.Xor(a, b);
   }
   return a;
 }
@@ -264,7 +299,8 @@ void LogicOp(TranslatorContext& c) {
   if (!Usable(c)) return;
   if (HasMmx(*c.d)) {
     const Operand& src = c.d->operands[1];
-    Value s = src.kind == OperandKind::kMmx ? c.e.LoadState(Type::kU64, MmOffset(src.reg)) : c.Read(1);
+    Value s =
+        src.kind == OperandKind::kMmx ? c.e.LoadState(Type::kU64, MmOffset(src.reg)) : c.Read(1);
     const unsigned n = c.d->operands[0].reg;
     SetMm(c, n, ApplyLogic<kOp>(c, c.e.LoadState(Type::kU64, MmOffset(n)), s));
     EnterMmx(c);
@@ -272,7 +308,8 @@ void LogicOp(TranslatorContext& c) {
   }
   const unsigned r = c.d->operands[0].reg;
   // PXOR/XORPS x, x is the zeroing idiom: no need to read the register.
-  if (kOp == Logic::kXor && c.d->operands[1].kind == OperandKind::kXmm && c.d->operands[1].reg == r) {
+  if (kOp == Logic::kXor && c.d->operands[1].kind == OperandKind::kXmm &&
+      c.d->operands[1].reg == r) {
     SetXmm(c, r, {Imm::Imm64(0), Imm::Imm64(0)});
     return;
   }
@@ -289,42 +326,76 @@ struct HelperOp {
 };
 
 constexpr HelperOp kHelperOps[] = {
-    {Mnemonic::kPADDB, VecOp::kPaddB},         {Mnemonic::kPADDW, VecOp::kPaddW},
-    {Mnemonic::kPADDD, VecOp::kPaddD},         {Mnemonic::kPADDQ, VecOp::kPaddQ},
-    {Mnemonic::kPSUBB, VecOp::kPsubB},         {Mnemonic::kPSUBW, VecOp::kPsubW},
-    {Mnemonic::kPSUBD, VecOp::kPsubD},         {Mnemonic::kPSUBQ, VecOp::kPsubQ},
-    {Mnemonic::kPADDSB, VecOp::kPaddSB},       {Mnemonic::kPADDSW, VecOp::kPaddSW},
-    {Mnemonic::kPADDUSB, VecOp::kPaddUSB},     {Mnemonic::kPADDUSW, VecOp::kPaddUSW},
-    {Mnemonic::kPSUBSB, VecOp::kPsubSB},       {Mnemonic::kPSUBSW, VecOp::kPsubSW},
-    {Mnemonic::kPSUBUSB, VecOp::kPsubUSB},     {Mnemonic::kPSUBUSW, VecOp::kPsubUSW},
-    {Mnemonic::kPCMPEQB, VecOp::kPcmpeqB},     {Mnemonic::kPCMPEQW, VecOp::kPcmpeqW},
-    {Mnemonic::kPCMPEQD, VecOp::kPcmpeqD},     {Mnemonic::kPCMPGTB, VecOp::kPcmpgtB},
-    {Mnemonic::kPCMPGTW, VecOp::kPcmpgtW},     {Mnemonic::kPCMPGTD, VecOp::kPcmpgtD},
-    {Mnemonic::kPMINUB, VecOp::kPminUB},       {Mnemonic::kPMAXUB, VecOp::kPmaxUB},
-    {Mnemonic::kPMINSW, VecOp::kPminSW},       {Mnemonic::kPMAXSW, VecOp::kPmaxSW},
-    {Mnemonic::kPAVGB, VecOp::kPavgB},         {Mnemonic::kPAVGW, VecOp::kPavgW},
-    {Mnemonic::kPMULLW, VecOp::kPmullW},       {Mnemonic::kPMULHW, VecOp::kPmulhW},
-    {Mnemonic::kPMULHUW, VecOp::kPmulhUW},     {Mnemonic::kPMULUDQ, VecOp::kPmulUDQ},
-    {Mnemonic::kPMADDWD, VecOp::kPmaddWD},     {Mnemonic::kPSADBW, VecOp::kPsadBW},
-    {Mnemonic::kPSLLW, VecOp::kPsllW},         {Mnemonic::kPSLLD, VecOp::kPsllD},
-    {Mnemonic::kPSLLQ, VecOp::kPsllQ},         {Mnemonic::kPSRLW, VecOp::kPsrlW},
-    {Mnemonic::kPSRLD, VecOp::kPsrlD},         {Mnemonic::kPSRLQ, VecOp::kPsrlQ},
-    {Mnemonic::kPSRAW, VecOp::kPsraW},         {Mnemonic::kPSRAD, VecOp::kPsraD},
-    {Mnemonic::kPSLLDQ, VecOp::kPslldq},       {Mnemonic::kPSRLDQ, VecOp::kPsrldq},
-    {Mnemonic::kPUNPCKLBW, VecOp::kPunpcklBW}, {Mnemonic::kPUNPCKLWD, VecOp::kPunpcklWD},
-    {Mnemonic::kPUNPCKLDQ, VecOp::kPunpcklDQ}, {Mnemonic::kPUNPCKLQDQ, VecOp::kPunpcklQDQ},
-    {Mnemonic::kPUNPCKHBW, VecOp::kPunpckhBW}, {Mnemonic::kPUNPCKHWD, VecOp::kPunpckhWD},
-    {Mnemonic::kPUNPCKHDQ, VecOp::kPunpckhDQ}, {Mnemonic::kPUNPCKHQDQ, VecOp::kPunpckhQDQ},
+    {Mnemonic::kPADDB, VecOp::kPaddB},
+    {Mnemonic::kPADDW, VecOp::kPaddW},
+    {Mnemonic::kPADDD, VecOp::kPaddD},
+    {Mnemonic::kPADDQ, VecOp::kPaddQ},
+    {Mnemonic::kPSUBB, VecOp::kPsubB},
+    {Mnemonic::kPSUBW, VecOp::kPsubW},
+    {Mnemonic::kPSUBD, VecOp::kPsubD},
+    {Mnemonic::kPSUBQ, VecOp::kPsubQ},
+    {Mnemonic::kPADDSB, VecOp::kPaddSB},
+    {Mnemonic::kPADDSW, VecOp::kPaddSW},
+    {Mnemonic::kPADDUSB, VecOp::kPaddUSB},
+    {Mnemonic::kPADDUSW, VecOp::kPaddUSW},
+    {Mnemonic::kPSUBSB, VecOp::kPsubSB},
+    {Mnemonic::kPSUBSW, VecOp::kPsubSW},
+    {Mnemonic::kPSUBUSB, VecOp::kPsubUSB},
+    {Mnemonic::kPSUBUSW, VecOp::kPsubUSW},
+    {Mnemonic::kPCMPEQB, VecOp::kPcmpeqB},
+    {Mnemonic::kPCMPEQW, VecOp::kPcmpeqW},
+    {Mnemonic::kPCMPEQD, VecOp::kPcmpeqD},
+    {Mnemonic::kPCMPGTB, VecOp::kPcmpgtB},
+    {Mnemonic::kPCMPGTW, VecOp::kPcmpgtW},
+    {Mnemonic::kPCMPGTD, VecOp::kPcmpgtD},
+    {Mnemonic::kPMINUB, VecOp::kPminUB},
+    {Mnemonic::kPMAXUB, VecOp::kPmaxUB},
+    {Mnemonic::kPMINSW, VecOp::kPminSW},
+    {Mnemonic::kPMAXSW, VecOp::kPmaxSW},
+    {Mnemonic::kPAVGB, VecOp::kPavgB},
+    {Mnemonic::kPAVGW, VecOp::kPavgW},
+    {Mnemonic::kPMULLW, VecOp::kPmullW},
+    {Mnemonic::kPMULHW, VecOp::kPmulhW},
+    {Mnemonic::kPMULHUW, VecOp::kPmulhUW},
+    {Mnemonic::kPMULUDQ, VecOp::kPmulUDQ},
+    {Mnemonic::kPMADDWD, VecOp::kPmaddWD},
+    {Mnemonic::kPSADBW, VecOp::kPsadBW},
+    {Mnemonic::kPSLLW, VecOp::kPsllW},
+    {Mnemonic::kPSLLD, VecOp::kPsllD},
+    {Mnemonic::kPSLLQ, VecOp::kPsllQ},
+    {Mnemonic::kPSRLW, VecOp::kPsrlW},
+    {Mnemonic::kPSRLD, VecOp::kPsrlD},
+    {Mnemonic::kPSRLQ, VecOp::kPsrlQ},
+    {Mnemonic::kPSRAW, VecOp::kPsraW},
+    {Mnemonic::kPSRAD, VecOp::kPsraD},
+    {Mnemonic::kPSLLDQ, VecOp::kPslldq},
+    {Mnemonic::kPSRLDQ, VecOp::kPsrldq},
+    {Mnemonic::kPUNPCKLBW, VecOp::kPunpcklBW},
+    {Mnemonic::kPUNPCKLWD, VecOp::kPunpcklWD},
+    {Mnemonic::kPUNPCKLDQ, VecOp::kPunpcklDQ},
+    {Mnemonic::kPUNPCKLQDQ, VecOp::kPunpcklQDQ},
+    {Mnemonic::kPUNPCKHBW, VecOp::kPunpckhBW},
+    {Mnemonic::kPUNPCKHWD, VecOp::kPunpckhWD},
+    {Mnemonic::kPUNPCKHDQ, VecOp::kPunpckhDQ},
+    {Mnemonic::kPUNPCKHQDQ, VecOp::kPunpckhQDQ},
     // UNPCKxPS/PD move 32/64-bit elements exactly like PUNPCKxDQ/QDQ (SDM UNPCKLPS page).
-    {Mnemonic::kUNPCKLPS, VecOp::kPunpcklDQ},  {Mnemonic::kUNPCKHPS, VecOp::kPunpckhDQ},
-    {Mnemonic::kUNPCKLPD, VecOp::kPunpcklQDQ}, {Mnemonic::kUNPCKHPD, VecOp::kPunpckhQDQ},
-    {Mnemonic::kPACKSSWB, VecOp::kPacksSWB},   {Mnemonic::kPACKSSDW, VecOp::kPacksSDW},
-    {Mnemonic::kPACKUSWB, VecOp::kPackUSWB},   {Mnemonic::kPSHUFD, VecOp::kPshufD},
-    {Mnemonic::kPSHUFLW, VecOp::kPshufLW},     {Mnemonic::kPSHUFHW, VecOp::kPshufHW},
+    {Mnemonic::kUNPCKLPS, VecOp::kPunpcklDQ},
+    {Mnemonic::kUNPCKHPS, VecOp::kPunpckhDQ},
+    {Mnemonic::kUNPCKLPD, VecOp::kPunpcklQDQ},
+    {Mnemonic::kUNPCKHPD, VecOp::kPunpckhQDQ},
+    {Mnemonic::kPACKSSWB, VecOp::kPacksSWB},
+    {Mnemonic::kPACKSSDW, VecOp::kPacksSDW},
+    {Mnemonic::kPACKUSWB, VecOp::kPackUSWB},
+    {Mnemonic::kPSHUFD, VecOp::kPshufD},
+    {Mnemonic::kPSHUFLW, VecOp::kPshufLW},
+    {Mnemonic::kPSHUFHW, VecOp::kPshufHW},
     {Mnemonic::kPSHUFW, VecOp::kPshufW},
-    {Mnemonic::kSHUFPS, VecOp::kShufPS},       {Mnemonic::kSHUFPD, VecOp::kShufPD},
-    {Mnemonic::kPEXTRW, VecOp::kPextrW},       {Mnemonic::kPINSRW, VecOp::kPinsrW},
-    {Mnemonic::kPMOVMSKB, VecOp::kPmovmskB},   {Mnemonic::kMOVMSKPS, VecOp::kMovmskPS},
+    {Mnemonic::kSHUFPS, VecOp::kShufPS},
+    {Mnemonic::kSHUFPD, VecOp::kShufPD},
+    {Mnemonic::kPEXTRW, VecOp::kPextrW},
+    {Mnemonic::kPINSRW, VecOp::kPinsrW},
+    {Mnemonic::kPMOVMSKB, VecOp::kPmovmskB},
+    {Mnemonic::kMOVMSKPS, VecOp::kMovmskPS},
     {Mnemonic::kMOVMSKPD, VecOp::kMovmskPD},
 };
 
@@ -365,13 +436,28 @@ void VectorOp(TranslatorContext& c) {
   const bool wide = !mmx;
   uint8_t imm = 0;
   for (unsigned i = 0; i < d.num_operands; ++i)
-    if (d.operands[i].kind == OperandKind::kImm) imm = static_cast<uint8_t>(d.imm[d.operands[i].reg]);
+    if (d.operands[i].kind == OperandKind::kImm)
+      imm = static_cast<uint8_t>(d.imm[d.operands[i].reg]);
   auto call = [&](unsigned dcode, unsigned scode, Value b) {
-    return c.Call(HelperId::kVector, Type::kU64, Imm::Imm64(PackVecOp(op, dcode, scode, imm, wide)), b);
+    return c.Call(HelperId::kVector, Type::kU64, Imm::Imm64(PackVecOp(op, dcode, scode, imm, wide)),
+                  b);
   };
   switch (op) {
+    case VecOp::kPmovmskB: {
+      // Inline (string loops use it): gather the byte sign bits of each quadword with one
+      // multiply. Bit 8k+7 times 2^(7(7-k)) lands at bit 56+k; no two products collide.
+      const Operand& src = d.operands[1];
+      Value r;
+      for (unsigned half = 0; half < (mmx ? 1u : 2u); ++half) {
+        Value x = c.e.LoadState(Type::kU64, mmx ? MmOffset(src.reg) : XmmOffset(src.reg) + 8 * half);
+        Value top = c.e.And(x, Imm::Imm64(0x8080808080808080ull));
+        Value bits = c.e.Lshr(c.e.Mul(top, Imm::Imm64(0x0002040810204081ull)), Imm::Imm8(56));
+        r = half == 0 ? bits : c.e.Or(r, c.e.Shl(bits, Imm::Imm8(8)));
+      }
+      c.Write(0, c.e.ZExt(TranslatorContext::SizeType(dst.size), r));
+      break;
+    }
     case VecOp::kPextrW:
-    case VecOp::kPmovmskB:
     case VecOp::kMovmskPS:
     case VecOp::kMovmskPD: {
       // A GPR result: 32 bits, zero-extended to 64 in 64-bit mode (SDM PMOVMSKB, PEXTRW).
@@ -395,7 +481,7 @@ void VectorOp(TranslatorContext& c) {
 
 /// EMMS: all x87 tags empty and TOP = 0 (SDM EMMS; Vol. 1 Table 9-3).
 void Emms(TranslatorContext& c) {
-  if (!Usable(c)) return;
+  if (!Usable(c, true)) return;
   EnterMmx(c);
   c.e.StoreState(kFtwOffset, Imm::Imm(Type::kU16, 0xFFFF));
 }
@@ -422,10 +508,15 @@ void RegisterSse(HandlerTable& t) {
   t.Add(Mnemonic::kMOVLHPS, Movlhps);
   t.Add(Mnemonic::kMOVNTI, Movnti);
   t.Add(Mnemonic::kMASKMOVDQU, MaskMov);
+  t.Add(Mnemonic::kLDMXCSR, Ldmxcsr);
+  t.Add(Mnemonic::kSTMXCSR, Stmxcsr);
   t.Add(Mnemonic::kMASKMOVQ, MaskMov);
-  for (Mnemonic m : {Mnemonic::kPXOR, Mnemonic::kXORPS, Mnemonic::kXORPD}) t.Add(m, LogicOp<Logic::kXor>);
-  for (Mnemonic m : {Mnemonic::kPOR, Mnemonic::kORPS, Mnemonic::kORPD}) t.Add(m, LogicOp<Logic::kOr>);
-  for (Mnemonic m : {Mnemonic::kPAND, Mnemonic::kANDPS, Mnemonic::kANDPD}) t.Add(m, LogicOp<Logic::kAnd>);
+  for (Mnemonic m : {Mnemonic::kPXOR, Mnemonic::kXORPS, Mnemonic::kXORPD})
+    t.Add(m, LogicOp<Logic::kXor>);
+  for (Mnemonic m : {Mnemonic::kPOR, Mnemonic::kORPS, Mnemonic::kORPD})
+    t.Add(m, LogicOp<Logic::kOr>);
+  for (Mnemonic m : {Mnemonic::kPAND, Mnemonic::kANDPS, Mnemonic::kANDPD})
+    t.Add(m, LogicOp<Logic::kAnd>);
   for (Mnemonic m : {Mnemonic::kPANDN, Mnemonic::kANDNPS, Mnemonic::kANDNPD})
     t.Add(m, LogicOp<Logic::kAndNot>);
   for (const HelperOp& h : kHelperOps) t.Add(h.m, VectorOp);

@@ -8,11 +8,11 @@
 // which dispatches on the SysOp packed in its first argument.
 
 #include <cstddef>
-#include <mutex>
 
 #include "cpu/x86/cpu.h"
 #include "cpu/x86/helpers.h"
 #include "cpu/x86/msr.h"
+#include "cpu/x86/port_io.h"
 #include "cpu/x86/segments.h"
 #include "cpu/x86/translate_families.h"
 
@@ -42,7 +42,7 @@ enum class SysOp : uint8_t {
   kSyscall,   ///< b = RIP of the next instruction
   kSysret,    ///< p = operand size
   kSysenter,
-  kSysexit,   ///< p = operand size
+  kSysexit,  ///< p = operand size
   kCli,
   kSti,
   kIn,        ///< p = size | check << 4; b = port; returns the value
@@ -53,8 +53,8 @@ enum class SysOp : uint8_t {
 constexpr uint64_t Pack(SysOp op, uint64_t p = 0) { return static_cast<uint64_t>(op) | (p << 8); }
 
 // CR0 / CR4 bits (SDM Vol. 3A 2.5).
-constexpr uint64_t kCr0Pe = 1, kCr0Ts = 1 << 3, kCr0Et = 1 << 4, kCr0Wp = 1 << 16,
-                   kCr0Nw = 1 << 29, kCr0Cd = 1 << 30, kCr0Pg = 1ull << 31;
+constexpr uint64_t kCr0Pe = 1, kCr0Ts = 1 << 3, kCr0Et = 1 << 4, kCr0Wp = 1 << 16, kCr0Nw = 1 << 29,
+                   kCr0Cd = 1 << 30, kCr0Pg = 1ull << 31;
 constexpr uint64_t kCr0Defined = 0xE005003F;  // PE MP EM TS ET NE WP AM NW CD PG
 constexpr uint64_t kCr4Vme = 1, kCr4Pvi = 2, kCr4De = 1 << 3, kCr4Pse = 1 << 4, kCr4Pae = 1 << 5,
                    kCr4Pge = 1 << 7, kCr4Pcide = 1 << 17, kCr4Smep = 1 << 20, kCr4Smap = 1 << 21;
@@ -103,7 +103,9 @@ bool WriteCr(Cpu& cpu, unsigned n, uint64_t v, bool mode64) {
       if (changed & (kCr0Pg | kCr0Wp | kCr0Pe)) cpu.StateChanged();
       return true;
     }
-    case 2: s.cr2 = v; return true;
+    case 2:
+      s.cr2 = v;
+      return true;
     case 3: {
       if (lma) {
         // Bits above MAXPHYADDR (40) are reserved; with PCIDE, bit 63 only asks not to flush.
@@ -121,14 +123,16 @@ bool WriteCr(Cpu& cpu, unsigned n, uint64_t v, bool mode64) {
       if ((v & kCr4Pcide) && !(s.cr4 & kCr4Pcide) && (!lma || (s.cr3 & 0xFFF))) return false;
       const uint64_t changed = v ^ s.cr4;
       s.cr4 = v;
-      if (changed & (kCr4Pge | kCr4Pae | kCr4Pse | kCr4Smep | kCr4Smap | kCr4Pcide)) cpu.StateChanged();
+      if (changed & (kCr4Pge | kCr4Pae | kCr4Pse | kCr4Smep | kCr4Smap | kCr4Pcide))
+        cpu.StateChanged();
       return true;
     }
     case 8:
       if (v & ~uint64_t{0xF}) return false;  // TPR: bits 63:4 reserved
       s.cr8 = v;
       return true;
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -168,8 +172,10 @@ bool SystemAccess(Cpu& cpu, uint64_t linear, uint8_t* data, unsigned bytes, bool
   for (unsigned i = 0; i < bytes; ++i) {
     uint64_t phys, lin = wide ? linear + i : (linear + i) & 0xFFFFFFFF;
     if (!cpu.TranslateForAccess(lin, Access{write, false, false}, &phys, false)) return false;
-    if (write) cpu.memory().Write(phys, std::span<const uint8_t>(data + i, 1));
-    else cpu.memory().Read(phys, std::span<uint8_t>(data + i, 1));
+    if (write)
+      cpu.memory().Write(phys, std::span<const uint8_t>(data + i, 1));
+    else
+      cpu.memory().Read(phys, std::span<uint8_t>(data + i, 1));
   }
   return true;
 }
@@ -184,7 +190,8 @@ bool Raise(Cpu& cpu, uint8_t vector, uint32_t error) {
 bool UpperHalf(Cpu& cpu, uint16_t selector, SegmentCache* c) {
   uint64_t hi, address;
   if ((selector & 0xFFF8) + 15u > cpu.state().gdtr.limit) return Raise(cpu, kGP, selector & 0xFFFC);
-  if (!ReadDescriptor(cpu, static_cast<uint16_t>((selector & 0xFFF8) + 8), &hi, &address)) return false;
+  if (!ReadDescriptor(cpu, static_cast<uint16_t>((selector & 0xFFF8) + 8), &hi, &address))
+    return false;
   if ((hi >> 40) & 0x1F) return Raise(cpu, kGP, selector & 0xFFFC);
   c->base |= (hi & 0xFFFFFFFF) << 32;
   return true;
@@ -254,8 +261,8 @@ uint64_t VerifySegment(Cpu& cpu, uint16_t selector, Verify what) {
   switch (what) {
     case Verify::kLar:
       // Access rights: the descriptor's second doubleword masked by 00F0FF00H (the SDM leaves
-      // bits 19:16 undefined; hardware returns 0 there). System types with visible rights: LDT, TSSs, call/task gates (IA-32e: LDT,
-      // 64-bit TSS, 64-bit call gate).
+      // bits 19:16 undefined; hardware returns 0 there). System types with visible rights: LDT,
+      // TSSs, call/task gates (IA-32e: LDT, 64-bit TSS, 64-bit call gate).
       ok = !system || (lma ? (type == 2 || type == 9 || type == 0xB || type == 0xC)
                            : (type == 1 || type == 2 || type == 3 || type == 4 || type == 5 ||
                               type == 9 || type == 0xB || type == 0xC));
@@ -264,8 +271,10 @@ uint64_t VerifySegment(Cpu& cpu, uint16_t selector, Verify what) {
       ok = !system || (lma ? (type == 2 || type == 9 || type == 0xB)
                            : (type == 1 || type == 2 || type == 3 || type == 9 || type == 0xB));
       return ok ? (uint64_t{1} << 32) | c.limit : 0;
-    case Verify::kVerr: return !system && (!code || (type & 2));
-    case Verify::kVerw: return !system && !code && (type & 2);
+    case Verify::kVerr:
+      return !system && (!code || (type & 2));
+    case Verify::kVerw:
+      return !system && !code && (type & 2);
   }
   return 0;
 }
@@ -279,11 +288,16 @@ bool InterruptFlag(Cpu& cpu, bool set) {
   const bool pe = s.cr0 & kCr0Pe, vm = s.rflags & kVm;
   const unsigned iopl = (s.rflags >> 12) & 3;
   bool use_if;
-  if (!pe) use_if = true;
-  else if (!vm && iopl >= s.cpl) use_if = true;
-  else if (vm && iopl == 3) use_if = true;
-  else if ((!vm && s.cpl == 3 && (s.cr4 & kCr4Pvi)) || (vm && (s.cr4 & kCr4Vme))) use_if = false;
-  else return Raise(cpu, kGP, 0);
+  if (!pe)
+    use_if = true;
+  else if (!vm && iopl >= s.cpl)
+    use_if = true;
+  else if (vm && iopl == 3)
+    use_if = true;
+  else if ((!vm && s.cpl == 3 && (s.cr4 & kCr4Pvi)) || (vm && (s.cr4 & kCr4Vme)))
+    use_if = false;
+  else
+    return Raise(cpu, kGP, 0);
   if (use_if) {
     if (set && !(s.rflags & kIf)) s.interrupt_shadow = 1;
     s.rflags = set ? s.rflags | kIf : s.rflags & ~kIf;
@@ -292,127 +306,6 @@ bool InterruptFlag(Cpu& cpu, bool set) {
     s.rflags = set ? s.rflags | kVif : s.rflags & ~kVif;
   }
   return true;
-}
-
-// --- port I/O ---------------------------------------------------------------------------------
-
-/// Every port access of the vCPU goes through these two: device models run under the machine
-/// lock.
-uint64_t PortRead(Cpu& cpu, uint16_t port, unsigned size) {
-  std::unique_lock<std::recursive_mutex> lock;
-  if (cpu.device_lock != nullptr) lock = std::unique_lock(*cpu.device_lock);
-  return cpu.memory().ports().Read(port, size);
-}
-
-void PortWrite(Cpu& cpu, uint16_t port, unsigned size, uint64_t value) {
-  std::unique_lock<std::recursive_mutex> lock;
-  if (cpu.device_lock != nullptr) lock = std::unique_lock(*cpu.device_lock);
-  cpu.memory().ports().Write(port, size, value);
-}
-
-/// I/O permission (SDM Vol. 1 19.5): CPL <= IOPL outside V86 mode, else every bit for the
-/// accessed ports in the TSS I/O bitmap must be clear. False after raising #GP(0) or #PF.
-bool IoAllowed(Cpu& cpu, uint16_t port, unsigned size) {
-  CpuState& s = cpu.state();
-  const bool vm = s.rflags & kVm;
-  if (!(s.cr0 & kCr0Pe) || (!vm && s.cpl <= ((s.rflags >> 12) & 3))) return true;
-  // Only a 32-bit (or 64-bit) TSS has a bitmap; its offset is the word at 0x66.
-  const unsigned type = s.tr.attrs & 0x1F;
-  if ((type != 0x09 && type != 0x0B) || !(s.tr.attrs & 0x80) || s.tr.limit < 0x67)
-    return Raise(cpu, kGP, 0);
-  uint8_t word[2];
-  if (!SystemAccess(cpu, s.tr.base + 0x66, word, 2, false)) return false;
-  const uint32_t offset = (word[0] | (word[1] << 8)) + (port >> 3);
-  if (offset + 1 > s.tr.limit) return Raise(cpu, kGP, 0);  // both bytes must be in the TSS
-  uint8_t bits[2];
-  if (!SystemAccess(cpu, s.tr.base + offset, bits, 2, false)) return false;
-  const unsigned map = bits[0] | (bits[1] << 8);
-  if ((map >> (port & 7)) & ((1u << size) - 1)) return Raise(cpu, kGP, 0);
-  return true;
-}
-
-/// INS/OUTS parameters.
-struct StringIo {
-  unsigned size;  ///< 1, 2, 4
-  unsigned asz;   ///< 2, 4, 8
-  bool rep, out, check, mode64;
-  unsigned seg;   ///< OUTS source segment (INS always uses ES)
-  uint64_t Pack() const {
-    return size | (asz << 4) | (uint64_t{rep} << 8) | (uint64_t{out} << 9) | (uint64_t{check} << 10) |
-           (uint64_t{mode64} << 11) | (uint64_t{seg} << 12);
-  }
-  static StringIo Unpack(uint64_t v) {
-    return {static_cast<unsigned>(v & 15), static_cast<unsigned>((v >> 4) & 15), ((v >> 8) & 1) != 0,
-            ((v >> 9) & 1) != 0, ((v >> 10) & 1) != 0, ((v >> 11) & 1) != 0,
-            static_cast<unsigned>((v >> 12) & 7)};
-  }
-};
-
-/// Writes an address-size register (16-bit merges, 32-bit zero-extends).
-void PutAsz(CpuState& s, unsigned reg, unsigned asz, uint64_t v) {
-  if (asz == 2) s.gpr[reg] = (s.gpr[reg] & ~uint64_t{0xFFFF}) | (v & 0xFFFF);
-  else if (asz == 4) s.gpr[reg] = v & 0xFFFFFFFF;
-  else s.gpr[reg] = v;
-}
-
-/// The linear address of an INS/OUTS element with the segment checks of SDM Vol. 3A 5.3
-/// outside 64-bit mode. False after raising #GP(0) (#SS(0) for SS).
-bool StringLinear(Cpu& cpu, const StringIo& io, unsigned seg, uint64_t offset, uint64_t* linear) {
-  CpuState& s = cpu.state();
-  const SegmentCache& c = s.seg[seg];
-  if (io.mode64) {
-    *linear = (seg == kFs || seg == kGs ? c.base : 0) + offset;
-    return true;
-  }
-  const uint8_t vector = seg == kSs ? uint8_t{kSS} : uint8_t{kGP};
-  const unsigned type = c.attrs & 0xF;
-  const bool code = (c.attrs & 0x10) && (type & 8);
-  if ((s.cr0 & kCr0Pe) && !(s.rflags & kVm)) {
-    bool usable = (c.attrs & 0x80) && (c.attrs & 0x10);
-    if (!io.out) usable = usable && !code && (type & 2);  // INS writes: writable data
-    else usable = usable && (!code || (type & 2));         // OUTS reads: data or readable code
-    if (!usable) return Raise(cpu, vector, 0);
-  }
-  const uint64_t last = offset + io.size - 1;
-  if (!code && (type & 4)) {
-    const uint64_t top = (c.attrs & 0x4000) ? 0xFFFFFFFF : 0xFFFF;
-    if (offset <= c.limit || last > top) return Raise(cpu, vector, 0);
-  } else if (last > c.limit) {
-    return Raise(cpu, vector, 0);
-  }
-  *linear = (c.base + offset) & 0xFFFFFFFF;
-  return true;
-}
-
-/// INS/OUTS with or without REP: a bounded number of elements per call, rDI/rSI/rCX exact after
-/// each, so the instruction is restartable (SDM Vol. 2B REP).
-uint64_t StringIoOp(jit::ExecEnv* env, Cpu& cpu, const StringIo& io) {
-  CpuState& s = cpu.state();
-  const uint64_t mask = io.asz == 8 ? ~uint64_t{0} : (uint64_t{1} << (io.asz * 8)) - 1;
-  uint64_t count = io.rep ? s.gpr[kRcx] & mask : 1;
-  if (count == 0) return 0;
-  const uint16_t port = static_cast<uint16_t>(s.gpr[kRdx]);
-  if (io.check && !IoAllowed(cpu, port, io.size)) return 0;
-  const unsigned reg = io.out ? unsigned{kRsi} : unsigned{kRdi};
-  const unsigned seg = io.out ? io.seg : unsigned{kEs};
-  const uint64_t step = (s.rflags & kDf) ? -uint64_t{io.size} : io.size;
-  for (unsigned n = 0; n < 1024; ++n) {
-    const uint64_t offset = s.gpr[reg] & mask;
-    uint64_t linear, value = 0;
-    if (!StringLinear(cpu, io, seg, offset, &linear)) return 0;
-    if (io.out) {
-      if (!env->load_slow(env, linear, io.size, &value)) return 0;
-      PortWrite(cpu, port, io.size, value);
-    } else {
-      value = PortRead(cpu, port, io.size);
-      if (!env->store_slow(env, linear, io.size, value)) return 0;
-    }
-    PutAsz(s, reg, io.asz, offset + step);
-    if (!io.rep) return 0;
-    PutAsz(s, kRcx, io.asz, --count);
-    if (count == 0) return 0;
-  }
-  return 1;
 }
 
 }  // namespace
@@ -429,13 +322,23 @@ uint64_t SystemHelper(jit::ExecEnv* env, uint64_t a, uint64_t b) {
       unsigned n = p & 7;
       return DebugRegister(cpu, &n) ? s.dr[n] : 0;
     }
-    case SysOp::kWriteDr: WriteDr(cpu, p & 7, b, (p >> 4) & 1); return 0;
-    case SysOp::kLldt: Lldt(cpu, static_cast<uint16_t>(b)); return 0;
-    case SysOp::kLtr: Ltr(cpu, static_cast<uint16_t>(b)); return 0;
-    case SysOp::kLar: return VerifySegment(cpu, static_cast<uint16_t>(b), Verify::kLar);
-    case SysOp::kLsl: return VerifySegment(cpu, static_cast<uint16_t>(b), Verify::kLsl);
-    case SysOp::kVerr: return VerifySegment(cpu, static_cast<uint16_t>(b), Verify::kVerr);
-    case SysOp::kVerw: return VerifySegment(cpu, static_cast<uint16_t>(b), Verify::kVerw);
+    case SysOp::kWriteDr:
+      WriteDr(cpu, p & 7, b, (p >> 4) & 1);
+      return 0;
+    case SysOp::kLldt:
+      Lldt(cpu, static_cast<uint16_t>(b));
+      return 0;
+    case SysOp::kLtr:
+      Ltr(cpu, static_cast<uint16_t>(b));
+      return 0;
+    case SysOp::kLar:
+      return VerifySegment(cpu, static_cast<uint16_t>(b), Verify::kLar);
+    case SysOp::kLsl:
+      return VerifySegment(cpu, static_cast<uint16_t>(b), Verify::kLsl);
+    case SysOp::kVerr:
+      return VerifySegment(cpu, static_cast<uint16_t>(b), Verify::kVerr);
+    case SysOp::kVerw:
+      return VerifySegment(cpu, static_cast<uint16_t>(b), Verify::kVerw);
     case SysOp::kRdmsr: {
       uint64_t v;
       if (!ReadMsr(cpu, static_cast<uint32_t>(s.gpr[kRcx]), &v)) return Raise(cpu, kGP, 0);
@@ -453,13 +356,27 @@ uint64_t SystemHelper(jit::ExecEnv* env, uint64_t a, uint64_t b) {
       ReadMsr(cpu, kMsrTscAux, &v);
       return v;
     }
-    case SysOp::kFlushTlb: cpu.StateChanged(); return 0;
-    case SysOp::kSyscall: Syscall(cpu, b); return 0;
-    case SysOp::kSysret: Sysret(cpu, p & 15); return 0;
-    case SysOp::kSysenter: Sysenter(cpu); return 0;
-    case SysOp::kSysexit: Sysexit(cpu, p & 15); return 0;
-    case SysOp::kCli: InterruptFlag(cpu, false); return 0;
-    case SysOp::kSti: InterruptFlag(cpu, true); return 0;
+    case SysOp::kFlushTlb:
+      cpu.StateChanged();
+      return 0;
+    case SysOp::kSyscall:
+      Syscall(cpu, b);
+      return 0;
+    case SysOp::kSysret:
+      Sysret(cpu, p & 15);
+      return 0;
+    case SysOp::kSysenter:
+      Sysenter(cpu);
+      return 0;
+    case SysOp::kSysexit:
+      Sysexit(cpu, p & 15);
+      return 0;
+    case SysOp::kCli:
+      InterruptFlag(cpu, false);
+      return 0;
+    case SysOp::kSti:
+      InterruptFlag(cpu, true);
+      return 0;
     case SysOp::kIn: {
       const unsigned size = p & 15;
       const uint16_t port = static_cast<uint16_t>(b);
@@ -473,7 +390,8 @@ uint64_t SystemHelper(jit::ExecEnv* env, uint64_t a, uint64_t b) {
       PortWrite(cpu, port, size, b);
       return 0;
     }
-    case SysOp::kStringIo: return StringIoOp(env, cpu, StringIo::Unpack(p));
+    case SysOp::kStringIo:
+      return StringIoOp(env, cpu, StringIo::Unpack(p));
   }
   return 0;
 }
@@ -487,11 +405,16 @@ constexpr uint32_t kCr0Offset = offsetof(CpuState, cr0);
 
 uint32_t CrOffset(unsigned n) {
   switch (n) {
-    case 0: return offsetof(CpuState, cr0);
-    case 2: return offsetof(CpuState, cr2);
-    case 3: return offsetof(CpuState, cr3);
-    case 4: return offsetof(CpuState, cr4);
-    default: return offsetof(CpuState, cr8);
+    case 0:
+      return offsetof(CpuState, cr0);
+    case 2:
+      return offsetof(CpuState, cr2);
+    case 3:
+      return offsetof(CpuState, cr3);
+    case 4:
+      return offsetof(CpuState, cr4);
+    default:
+      return offsetof(CpuState, cr8);
   }
 }
 
@@ -545,17 +468,21 @@ void MovSystem(TranslatorContext& c) {
   if (!RequireCpl0(c)) return;
   const uint64_t p = n | (uint64_t{Mode64(c)} << 4);
   if (sys.kind == OperandKind::kCr) {
-    if (!to) return c.Write(0, c.e.ZExt(TranslatorContext::SizeType(dst.size), c.e.LoadState(Type::kU64, CrOffset(n))));
+    if (!to)
+      return c.Write(0, c.e.ZExt(TranslatorContext::SizeType(dst.size),
+                                 c.e.LoadState(Type::kU64, CrOffset(n))));
     Sys(c, SysOp::kWriteCr, p, c.ReadAs(1, Type::kU64), Type::kVoid);
     return c.ExitToNext();  // paging, protection and FPU modes may have changed
   }
-  if (!to) return c.Write(0, c.e.ZExt(TranslatorContext::SizeType(dst.size), Sys(c, SysOp::kReadDr, p)));
+  if (!to)
+    return c.Write(0, c.e.ZExt(TranslatorContext::SizeType(dst.size), Sys(c, SysOp::kReadDr, p)));
   Sys(c, SysOp::kWriteDr, p, c.ReadAs(1, Type::kU64), Type::kVoid);
 }
 
 void Clts(TranslatorContext& c) {
   if (!RequireCpl0(c)) return;
-  c.e.StoreState(kCr0Offset, c.e.And(c.e.LoadState(Type::kU64, kCr0Offset), IrEmitter::Imm64(~kCr0Ts)));
+  c.e.StoreState(kCr0Offset,
+                 c.e.And(c.e.LoadState(Type::kU64, kCr0Offset), IrEmitter::Imm64(~kCr0Ts)));
   c.ExitToNext();  // CR0.TS is part of the translation mode
 }
 
@@ -564,7 +491,8 @@ void Lmsw(TranslatorContext& c) {
   if (!RequireCpl0(c)) return;
   auto& e = c.e;
   Value msw = e.And(c.ReadAs(0, Type::kU64), IrEmitter::Imm64(0xF));
-  Value cr0 = e.Or(e.And(e.LoadState(Type::kU64, kCr0Offset), IrEmitter::Imm64(~uint64_t{0xE})), msw);
+  Value cr0 =
+      e.Or(e.And(e.LoadState(Type::kU64, kCr0Offset), IrEmitter::Imm64(~uint64_t{0xE})), msw);
   Sys(c, SysOp::kWriteCr, 0 | (uint64_t{Mode64(c)} << 4), cr0, Type::kVoid);
   c.ExitToNext();
 }
@@ -593,7 +521,8 @@ void LoadTable(TranslatorContext& c) {
   const bool wide = Mode64(c);
   Value addr = c.Address(wide ? 10 : 6, false);
   Value limit = c.Load(Type::kU16, addr);
-  Value base = e.ZExt(Type::kU64, c.Load(wide ? Type::kU64 : Type::kU32, e.Add(addr, IrEmitter::Imm64(2))));
+  Value base =
+      e.ZExt(Type::kU64, c.Load(wide ? Type::kU64 : Type::kU32, e.Add(addr, IrEmitter::Imm64(2))));
   if (!wide && c.d->operand_size == 2) base = e.And(base, IrEmitter::Imm64(0xFFFFFF));
   const uint32_t reg = kIdt ? offsetof(CpuState, idtr) : offsetof(CpuState, gdtr);
   e.StoreState(reg + offsetof(TableRegister, base), base);
@@ -720,13 +649,15 @@ void InterruptFlagOp(TranslatorContext& c) {
 bool NeedsIoCheck(const TranslatorContext& c) { return Cpl(c) != 0; }
 
 Value PortOperand(TranslatorContext& c, const Operand& op) {
-  if (op.kind == OperandKind::kImm) return IrEmitter::Imm64(static_cast<uint64_t>(c.d->imm[op.reg]) & 0xFF);
+  if (op.kind == OperandKind::kImm)
+    return IrEmitter::Imm64(static_cast<uint64_t>(c.d->imm[op.reg]) & 0xFF);
   return c.e.ZExt(Type::kU64, c.GetReg(kRdx, 2));
 }
 
 void In(TranslatorContext& c) {
   const unsigned size = c.d->operands[0].size;
-  Value v = Sys(c, SysOp::kIn, size | (uint64_t{NeedsIoCheck(c)} << 4), PortOperand(c, c.d->operands[1]));
+  Value v =
+      Sys(c, SysOp::kIn, size | (uint64_t{NeedsIoCheck(c)} << 4), PortOperand(c, c.d->operands[1]));
   c.SetReg(kRax, size, c.e.Trunc(TranslatorContext::SizeType(size), v));
 }
 
@@ -741,13 +672,14 @@ void Out(TranslatorContext& c) {
 template <bool kOut>
 void StringPortOp(TranslatorContext& c) {
   const DecodedInst& d = *c.d;
-  StringIo io{std::min<unsigned>(d.operand_size, 4),
-              d.address_size,
-              (d.prefixes & (kPrefixRep | kPrefixRepne)) != 0,
-              kOut,
-              NeedsIoCheck(c),
-              Mode64(c),
-              static_cast<unsigned>(d.segment_override == Seg::kNone ? Seg::kDS : d.segment_override)};
+  StringIo io{
+      std::min<unsigned>(d.operand_size, 4),
+      d.address_size,
+      (d.prefixes & (kPrefixRep | kPrefixRepne)) != 0,
+      kOut,
+      NeedsIoCheck(c),
+      Mode64(c),
+      static_cast<unsigned>(d.segment_override == Seg::kNone ? Seg::kDS : d.segment_override)};
   Value again = Sys(c, SysOp::kStringIo, io.Pack());
   if (!io.rep) return;
   // Re-enter the instruction while iterations remain (each pass lets the dispatcher run).
@@ -792,8 +724,10 @@ void RegisterSystem(HandlerTable& t) {
   t.Add(Mnemonic::kSTI, InterruptFlagOp<true>);
   t.Add(Mnemonic::kIN, In);
   t.Add(Mnemonic::kOUT, Out);
-  for (Mnemonic m : {Mnemonic::kINSB, Mnemonic::kINSW, Mnemonic::kINSD}) t.Add(m, StringPortOp<false>);
-  for (Mnemonic m : {Mnemonic::kOUTSB, Mnemonic::kOUTSW, Mnemonic::kOUTSD}) t.Add(m, StringPortOp<true>);
+  for (Mnemonic m : {Mnemonic::kINSB, Mnemonic::kINSW, Mnemonic::kINSD})
+    t.Add(m, StringPortOp<false>);
+  for (Mnemonic m : {Mnemonic::kOUTSB, Mnemonic::kOUTSW, Mnemonic::kOUTSD})
+    t.Add(m, StringPortOp<true>);
 }
 
 }  // namespace vireo::x86

@@ -42,7 +42,7 @@ struct System : CpuFixture {
     Load(kGdt, Bytes(gdt));
     CpuState& s = cpu.state();
     s.gdtr = {kGdt, static_cast<uint32_t>(gdt.size() * 8 - 1), 0};
-    ram.data()[kTss + 0x66] = 0x68;  // I/O bitmap right after the 0x68-byte TSS
+    ram.data()[kTss + 0x66] = 0x68;         // I/O bitmap right after the 0x68-byte TSS
     ram.data()[kTss + 0x68 + 0x10] = 0x02;  // port 0x81 denied
     // User-accessible pages (the fixture maps supervisor-only).
     for (uint64_t a : {0x1000ull, 0x2000ull}) ram.data()[a] |= 4;
@@ -110,7 +110,8 @@ TEST_CASE("MOV CR reads and writes with the #GP/#UD rules") {
   // CR1 does not exist.
   f.Faults({0x0F, 0x22, 0xC8}, kUD);
   // CR0: PG cleared in 64-bit mode, bits 63:32, PG without PE, NW without CD.
-  for (uint64_t v : {s.cr0 & ~(1ull << 31), s.cr0 | (1ull << 32), s.cr0 & ~1ull, s.cr0 | (1ull << 29)}) {
+  for (uint64_t v :
+       {s.cr0 & ~(1ull << 31), s.cr0 | (1ull << 32), s.cr0 & ~1ull, s.cr0 | (1ull << 29)}) {
     f.Reg(kRax) = v;
     f.Faults({0x0F, 0x22, 0xC0}, kGP, 0);
   }
@@ -168,7 +169,8 @@ TEST_CASE("real mode to long mode through CR0, CR4, CR3 and EFER") {
   CHECK((s.efer & (kEferLme | kEferLma)) == (kEferLme | kEferLma));
   // Now compatibility mode (CS.L = 0): clearing PG deactivates IA-32e mode.
   f.cpu.set_halted(false);
-  f.Load(0x7100, {0x0F, 0x20, 0xC0, 0x66, 0x0F, 0xBA, 0xF0, 0x1F, 0x0F, 0x22, 0xC0, 0xF4});  // btr eax, 31
+  f.Load(0x7100,
+         {0x0F, 0x20, 0xC0, 0x66, 0x0F, 0xBA, 0xF0, 0x1F, 0x0F, 0x22, 0xC0, 0xF4});  // btr eax, 31
   f.cpu.FlushTranslations();
   s.rip = 0x7100;
   REQUIRE(f.cpu.Run(1000) == StopReason::kHalted);
@@ -210,7 +212,8 @@ TEST_CASE("MOV DR, CLTS, LMSW, SMSW") {
   REQUIRE(f.RunCode({0x0F, 0x06}) == StopReason::kHalted);
   CHECK((s.cr0 & 8) == 0);
   f.Reg(kRax) = 0xA;  // TS | MP, PE clear
-  REQUIRE(f.RunCode({0x0F, 0x01, 0xF0, 0x0F, 0x01, 0xE3}) == StopReason::kHalted);  // lmsw ax; smsw ebx
+  REQUIRE(f.RunCode({0x0F, 0x01, 0xF0, 0x0F, 0x01, 0xE3}) ==
+          StopReason::kHalted);  // lmsw ax; smsw ebx
   CHECK((s.cr0 & 0xF) == 0xB);
   CHECK(f.Reg(kRbx) == (s.cr0 & 0xFFFFFFFF));
   f.ToUser();
@@ -223,7 +226,8 @@ TEST_CASE("LGDT/SGDT/LIDT/SIDT in 64-bit and 32-bit mode") {
   f.Load(0x5000, {0x34, 0x12, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11});
   f.Reg(kRbx) = 0x5000;
   f.Reg(kRcx) = 0x5100;
-  REQUIRE(f.RunCode({0x0F, 0x01, 0x1B, 0x0F, 0x01, 0x09}) == StopReason::kHalted);  // lidt [rbx]; sidt [rcx]
+  REQUIRE(f.RunCode({0x0F, 0x01, 0x1B, 0x0F, 0x01, 0x09}) ==
+          StopReason::kHalted);  // lidt [rbx]; sidt [rcx]
   CHECK(s.idtr.base == 0x1122334455667788);
   CHECK(s.idtr.limit == 0x1234);
   CHECK(f.Peek<uint16_t>(0x5100) == 0x1234);
@@ -247,7 +251,8 @@ TEST_CASE("LTR marks the TSS busy; LLDT; STR/SLDT; their faults") {
   f.Reg(kRax) = 0x20;
   f.Reg(kRbx) = 0x30;
   // ltr ax; lldt bx; str ecx; sldt edx
-  REQUIRE(f.RunCode({0x0F, 0x00, 0xD8, 0x0F, 0x00, 0xD3, 0x0F, 0x00, 0xC9, 0x0F, 0x00, 0xC2}) == StopReason::kHalted);
+  REQUIRE(f.RunCode({0x0F, 0x00, 0xD8, 0x0F, 0x00, 0xD3, 0x0F, 0x00, 0xC9, 0x0F, 0x00, 0xC2}) ==
+          StopReason::kHalted);
   CHECK(s.tr.selector == 0x20);
   CHECK(s.tr.base == kTss);
   CHECK(s.tr.limit == 0x88);
@@ -326,7 +331,8 @@ TEST_CASE("ARPL raises the RPL and sets ZF; #UD in real mode") {
   f.cpu.StateChanged();
   f.Reg(kRax) = 0x1230;
   f.Reg(kRbx) = 0x2;
-  REQUIRE(f.RunCode({0x63, 0xD8, 0x9C, 0x5A}) == StopReason::kHalted);  // arpl ax, bx; pushf; pop edx
+  REQUIRE(f.RunCode({0x63, 0xD8, 0x9C, 0x5A}) ==
+          StopReason::kHalted);  // arpl ax, bx; pushf; pop edx
   CHECK((f.Reg(kRax) & 0xFFFF) == 0x1232);
   CHECK(((f.Reg(kRdx) >> 6) & 1) == 1);
   REQUIRE(f.RunCode({0x63, 0xD8, 0x9C, 0x5A}) == StopReason::kHalted);
@@ -363,6 +369,8 @@ TEST_CASE("RDMSR/WRMSR: the MSR table and its #GP rules") {
   CHECK(rdmsr(kMsrPat) == 0x0007040600070406);
   CHECK((rdmsr(kMsrMiscEnable) & 1) == 1);
   CHECK(rdmsr(kMsrMtrrCap) == 0x508);
+  CHECK(wrmsr(kMsrBiosSignId, 0) == StopReason::kHalted);  // Linux reads it unguarded
+  CHECK(rdmsr(kMsrBiosSignId) == 0);
   CHECK(wrmsr(kMsrStar, 0x0023001000000000) == StopReason::kHalted);
   CHECK(rdmsr(kMsrStar) == 0x0023001000000000);
   CHECK(wrmsr(kMsrFsBase, 0x7FFF12345000) == StopReason::kHalted);
@@ -379,7 +387,7 @@ TEST_CASE("RDMSR/WRMSR: the MSR table and its #GP rules") {
   CHECK(tsc >= (1ull << 50));
   CHECK(tsc < (1ull << 50) + 10'000'000'000ull);
   // #GP(0): unknown MSRs, non-canonical bases, invalid memory types, read-only, reserved bits.
-  for (uint32_t msr : {0x0u, 0x8Bu, 0xC0000104u, 0x40000000u}) {
+  for (uint32_t msr : {0x0u, 0x1234u, 0xC0000104u, 0x40000000u}) {
     f.Reg(kRcx) = msr;
     f.Faults({0x0F, 0x32}, kGP, 0);
   }
@@ -387,9 +395,10 @@ TEST_CASE("RDMSR/WRMSR: the MSR table and its #GP rules") {
     uint32_t msr;
     uint64_t value;
   };
-  for (Bad b : {Bad{kMsrLstar, 0x0000800000000000}, Bad{kMsrGsBase, 0x1234567812345678},
-                Bad{kMsrPat, 0x0007040600070402}, Bad{kMsrMtrrCap, 0x508}, Bad{kMsrFmask, 1ull << 32},
-                Bad{kMsrMtrrDefType, 0x1000}, Bad{0x201, 0x7FF}, Bad{kMsrTscAux, 1ull << 40}}) {
+  for (Bad b :
+       {Bad{kMsrLstar, 0x0000800000000000}, Bad{kMsrGsBase, 0x1234567812345678},
+        Bad{kMsrPat, 0x0007040600070402}, Bad{kMsrMtrrCap, 0x508}, Bad{kMsrFmask, 1ull << 32},
+        Bad{kMsrMtrrDefType, 0x1000}, Bad{0x201, 0x7FF}, Bad{kMsrTscAux, 1ull << 40}}) {
     CAPTURE(b.msr);
     f.Reg(kRcx) = b.msr;
     f.Reg(kRax) = b.value & 0xFFFFFFFF;
@@ -420,7 +429,8 @@ TEST_CASE("RDTSCP returns TSC_AUX in ECX; SWAPGS; INVLPG/WBINVD at CPL 0 only") 
   f.Reg(kRax) = 0x5000;
   REQUIRE(f.RunCode({0x0F, 0x01, 0x38, 0x0F, 0x09, 0x0F, 0x08}) == StopReason::kHalted);
   f.ToUser(3);
-  for (std::vector<uint8_t> code : {std::vector<uint8_t>{0x0F, 0x01, 0xF8}, {0x0F, 0x01, 0x38}, {0x0F, 0x09}})
+  for (std::vector<uint8_t> code :
+       {std::vector<uint8_t>{0x0F, 0x01, 0xF8}, {0x0F, 0x01, 0x38}, {0x0F, 0x09}})
     f.Faults(code, kGP, 0);
 }
 
@@ -514,7 +524,9 @@ struct TestPorts : vireo::machine::IoHandler {
   uint64_t Read(uint64_t offset, unsigned size) override {
     return (0xA0 + offset) * (size == 1 ? 1 : size == 2 ? 0x101 : 0x1010101);
   }
-  void Write(uint64_t offset, unsigned size, uint64_t value) override { writes.push_back({offset, value}); }
+  void Write(uint64_t offset, unsigned size, uint64_t value) override {
+    writes.push_back({offset, value});
+  }
 };
 }  // namespace
 
@@ -566,4 +578,43 @@ TEST_CASE("IN/OUT/INS/OUTS and the TSS I/O permission bitmap") {
   CHECK(f.RunRaw({0xE4, 0x81, 0x0F, 0x0B}) == StopReason::kException);
   CHECK(s.exception_vector == kUD);
   CHECK((f.Reg(kRax) & 0xFF) == 0xA1);
+}
+
+TEST_CASE("virtual-8086 mode: port I/O always consults the bitmap; CLI needs IOPL 3") {
+  System f;
+  CpuState& s = f.cpu.state();
+  TestPorts ports;
+  f.memory.ports().Map(0x80, 0x10, &ports, "test");
+  // 32-bit protected mode without paging, then LTR of the (now 32-bit) TSS.
+  s.cr0 = 0x11;
+  s.cr4 = 0;
+  s.efer = 0;
+  s.seg[kCs] = {0, 0xFFFFFFFF, 0x08, 0xC09B};
+  for (int r : {kDs, kEs, kSs, kFs, kGs}) s.seg[r] = {0, 0xFFFFFFFF, 0x18, 0xC093};
+  f.cpu.StateChanged();
+  f.Reg(kRax) = 0x20;
+  REQUIRE(f.RunCode({0x0F, 0x00, 0xD8}) == StopReason::kHalted);  // ltr ax
+  CHECK(s.tr.base == kTss);
+  // Enter V86 mode with IOPL 3 (as IRET would): CS:IP = 0x700:0.
+  s.rflags |= kVm | kIopl;
+  s.cpl = 3;
+  for (int r = 0; r < kSegCount; ++r) s.seg[r] = {0x7000, 0xFFFF, 0x700, 0xF3};
+  f.cpu.StateChanged();
+  auto run_v86 = [&](std::vector<uint8_t> code) {
+    f.Load(0x7000, code);
+    f.cpu.FlushTranslations();
+    f.cpu.set_halted(false);
+    s.rip = 0;
+    return f.cpu.Run(100);
+  };
+  CHECK(run_v86({0xE4, 0x80, 0xFA, 0x0F, 0x0B}) == StopReason::kException);  // in; cli; ud2
+  CHECK(s.exception_vector == kUD);
+  CHECK((f.Reg(kRax) & 0xFF) == 0xA0);
+  CHECK((s.rflags & kIf) == 0);
+  CHECK(run_v86({0xE4, 0x81}) == StopReason::kException);
+  CHECK(s.exception_vector == kGP);
+  CHECK(s.rip == 0);
+  s.rflags &= ~kIopl;
+  CHECK(run_v86({0xFA}) == StopReason::kException);  // IOPL < 3 without CR4.VME
+  CHECK(s.exception_vector == kGP);
 }
