@@ -123,10 +123,11 @@ Gen::Gen(uint64_t seed, int mode, bool sequence, DiffCase* c)
   // Any exception flags (bits 5:0) and rounding control; masks stay set so no #XM can occur.
   s.mxcsr = kDefaultMxcsr | static_cast<uint32_t>(xr.Next() & 0x603F);
   // x87/MMX: random significands; either MMX state (all tags valid, TOP 0, exponents all
-  // ones as an MMX write leaves them) or empty tags after EMMS with any TOP and exponents.
-  bool mmx_state = xr.Chance(60);
+  // ones as an MMX write leaves them) or an empty stack (FXRSTOR still loads the register
+  // contents), TOP 0 or random. x87 generators wanting other stacks set these fields.
+  bool mmx_state = xr.Chance(35);
   s.fpu_tags = mmx_state ? 0xFF : 0;
-  s.fpu_top = mmx_state ? 0 : static_cast<uint8_t>(xr.Below(8));
+  s.fpu_top = mmx_state || xr.Chance(50) ? 0 : static_cast<uint8_t>(xr.Below(8));
   for (int r = 0; r < 8; ++r) {
     s.mm[r] = xr.Chance(50) ? EdgeValue(xr, 64) : xr.Next();
     s.st_exp[r] = mmx_state ? 0xFFFF : static_cast<uint16_t>(xr.Next());

@@ -64,8 +64,10 @@ std::span<const GeneratorDef> AtomicGenerators();
 /// Generators of intentional #DE/#UD/#PF/#GP (gen_fault.cpp).
 std::span<const GeneratorDef> FaultGenerators();
 
-/// Generators of SSE/SSE2 moves, logic and integer operations (gen_sse.cpp).
+/// Generators of SSE/SSE2 moves, logic and integer operations, LDMXCSR/STMXCSR (gen_sse.cpp).
 std::span<const GeneratorDef> SseGenerators();
+/// Generators of the MMX forms of the integer instructions and EMMS (gen_mmx.cpp).
+std::span<const GeneratorDef> MmxGenerators();
 
 /// Emits a random sequence of 2-8 steps drawn from the in_sequences generators.
 bool EmitSequence(Gen& g);

@@ -21,7 +21,7 @@ const std::vector<GeneratorDef>& Registry() {
     for (auto family :
          {AluGenerators(), MulDivGenerators(), ShiftGenerators(), BitGenerators(), BmiGenerators(),
           MovGenerators(), FlagGenerators(), BranchGenerators(), StackGenerators(),
-          StringGenerators(), AtomicGenerators(), FaultGenerators(), SseGenerators()}) {
+          StringGenerators(), AtomicGenerators(), FaultGenerators(), SseGenerators(), MmxGenerators()}) {
       v.insert(v.end(), family.begin(), family.end());
     }
     v.push_back(kSequence);
