@@ -23,7 +23,8 @@ uint64_t ParseNumber(const std::string& option, const std::string& key, const st
   char* end = nullptr;
   errno = 0;
   unsigned long long v = std::strtoull(text.c_str(), &end, 0);  // accepts 0x.. as QEMU does
-  if (errno != 0 || *end != '\0' || text[0] == '-') Bad(option, "'" + text + "' is not a number for " + key);
+  if (errno != 0 || *end != '\0' || text[0] == '-')
+    Bad(option, "'" + text + "' is not a number for " + key);
   if (v > max) Bad(option, key + "=" + text + " is out of range (max " + std::to_string(max) + ")");
   return v;
 }
@@ -37,8 +38,10 @@ bool ParseOnOff(const std::string& option, const std::string& key, const std::st
 void ApplyMemory(MachineSpec& s, const std::string& arg) {
   std::string size = arg;
   for (const auto& [k, v] : SplitKeyValues(arg, "size")) {
-    if (k == "size") size = v;
-    else if (k != "slots" && k != "maxmem") Bad("-m", "unknown property '" + k + "'");
+    if (k == "size")
+      size = v;
+    else if (k != "slots" && k != "maxmem")
+      Bad("-m", "unknown property '" + k + "'");
   }
   auto bytes = machine::ParseSize(size, true);
   if (!bytes) Bad("-m", "'" + size + "' is not a size (e.g. 512, 512M, 2G)");
@@ -63,22 +66,31 @@ void ApplySmp(MachineSpec& s, const std::string& arg) {
 void ApplyDrive(MachineSpec& s, const std::string& arg) {
   machine::DriveSpec d;
   for (const auto& [k, v] : SplitKeyValues(arg, "")) {
-    if (k == "file") d.file = v;
+    if (k == "file")
+      d.file = v;
     else if (k == "format") {
-      if (v != "raw" && v != "qcow2") Bad("-drive", "format=" + v + " is not supported (raw or qcow2)");
+      if (v != "raw" && v != "qcow2")
+        Bad("-drive", "format=" + v + " is not supported (raw or qcow2)");
       d.format = v;
     } else if (k == "if") {
-      if (v != "ide" && v != "virtio" && v != "none") Bad("-drive", "if=" + v + " is not supported (ide, virtio or none)");
+      if (v != "ide" && v != "virtio" && v != "none")
+        Bad("-drive", "if=" + v + " is not supported (ide, virtio or none)");
       d.interface = v;
     } else if (k == "media") {
       if (v != "disk" && v != "cdrom") Bad("-drive", "media=" + v + " must be disk or cdrom");
       d.media = v;
-    } else if (k == "index") d.index = static_cast<int>(ParseNumber("-drive", k, v, 3));
-    else if (k == "readonly") d.read_only = ParseOnOff("-drive", k, v);
-    else if (k == "snapshot") d.snapshot = ParseOnOff("-drive", k, v);
-    else if (k == "cache" || k == "aio" || k == "id") continue;  // accepted, no effect yet
-    else if (k.empty()) Bad("-drive", "'" + v + "' needs a key (did you mean file=" + v + "?)");
-    else Bad("-drive", "unknown property '" + k + "'");
+    } else if (k == "index")
+      d.index = static_cast<int>(ParseNumber("-drive", k, v, 3));
+    else if (k == "readonly")
+      d.read_only = ParseOnOff("-drive", k, v);
+    else if (k == "snapshot")
+      d.snapshot = ParseOnOff("-drive", k, v);
+    else if (k == "cache" || k == "aio" || k == "id")
+      continue;  // accepted, no effect yet
+    else if (k.empty())
+      Bad("-drive", "'" + v + "' needs a key (did you mean file=" + v + "?)");
+    else
+      Bad("-drive", "unknown property '" + k + "'");
   }
   if (d.file.empty()) Bad("-drive", "file= is required");
   if (d.interface.empty()) d.interface = "ide";
@@ -89,7 +101,8 @@ void ApplySerial(MachineSpec& s, const std::string& arg) {
   if (s.serial.size() >= 4) Bad("-serial", "at most 4 serial ports (COM1-COM4)");
   bool known = arg == "stdio" || arg == "null" || arg == "none" || arg == "mon:stdio" ||
                (arg.rfind("file:", 0) == 0 && arg.size() > 5);
-  if (!known) Bad("-serial", "unknown backend '" + arg + "' (use stdio, mon:stdio, file:PATH or null)");
+  if (!known)
+    Bad("-serial", "unknown backend '" + arg + "' (use stdio, mon:stdio, file:PATH or null)");
   s.serial.push_back(arg == "mon:stdio" ? "stdio" : arg);
 }
 
@@ -119,13 +132,17 @@ void ApplyDevice(MachineSpec& s, const std::string& arg) {
     machine::DebugExitSpec d;
     for (size_t i = 1; i < kv.size(); ++i) {
       const auto& [k, v] = kv[i];
-      if (k == "iobase") d.iobase = static_cast<uint16_t>(ParseNumber("-device", k, v, 0xFFFF));
-      else if (k == "iosize") d.iosize = static_cast<uint16_t>(ParseNumber("-device", k, v, 8));
-      else Bad("-device", "isa-debug-exit has no property '" + k + "' (iobase, iosize)");
+      if (k == "iobase")
+        d.iobase = static_cast<uint16_t>(ParseNumber("-device", k, v, 0xFFFF));
+      else if (k == "iosize")
+        d.iosize = static_cast<uint16_t>(ParseNumber("-device", k, v, 8));
+      else
+        Bad("-device", "isa-debug-exit has no property '" + k + "' (iobase, iosize)");
     }
     if (d.iosize == 0 || (d.iosize & (d.iosize - 1)) != 0)
       Bad("-device", "isa-debug-exit iosize must be 1, 2, 4 or 8");
-    if (uint32_t{d.iobase} + d.iosize > 0x10000) Bad("-device", "isa-debug-exit ports run past 0xffff");
+    if (uint32_t{d.iobase} + d.iosize > 0x10000)
+      Bad("-device", "isa-debug-exit ports run past 0xffff");
     s.debug_exits.push_back(d);
     return;
   }
@@ -170,18 +187,23 @@ const std::vector<OptionDef>& Options() {
        [](MachineSpec& s, const std::string& a) { s.append = a; }},
       {"bios", "FILE", "firmware image mapped below 4 GiB",
        [](MachineSpec& s, const std::string& a) { s.bios = a; }},
-      {"drive", "file=F[,format=raw|qcow2][,if=ide|virtio][,media=disk|cdrom][,readonly=on][,snapshot=on]",
+      {"drive",
+       "file=F[,format=raw|qcow2][,if=ide|virtio][,media=disk|cdrom][,readonly=on][,snapshot=on]",
        "a disk image", ApplyDrive},
       {"nographic", nullptr, "no window; serial port and monitor on the terminal",
-       [](MachineSpec& s, const std::string&) { s.nographic = true; s.display = "none"; }},
+       [](MachineSpec& s, const std::string&) {
+         s.nographic = true;
+         s.display = "none";
+       }},
       {"serial", "stdio|file:PATH|null", "next serial port's backend (COM1 first)", ApplySerial},
       {"display", "sdl|none", "how to show the screen", ApplyDisplay},
-      {"accel", "dbt|tcg|kvm|auto[,tier=...]", "accelerator (auto: KVM if usable, else the translator)",
-       ApplyAccel},
+      {"accel", "dbt|tcg|kvm|auto[,tier=...]",
+       "accelerator (auto: KVM if usable, else the translator)", ApplyAccel},
       {"device", "isa-debug-exit[,iobase=N][,iosize=N]", "add a device", ApplyDevice},
       {"debugcon", "stdio|file:PATH|null", "backend for the 0xE9 debug console",
        [](MachineSpec& s, const std::string& a) {
-         if (a != "stdio" && a != "null" && a != "none" && !(a.rfind("file:", 0) == 0 && a.size() > 5))
+         if (a != "stdio" && a != "null" && a != "none" &&
+             !(a.rfind("file:", 0) == 0 && a.size() > 5))
            Bad("-debugcon", "unknown backend '" + a + "' (use stdio, file:PATH or null)");
          s.debugcon = a;
        }},
@@ -226,8 +248,10 @@ KeyValues SplitKeyValues(const std::string& text, const std::string& implied_key
     size_t eq = items[i].find('=');
     if (eq == std::string::npos) {
       // The first bare word is the implied key's value; later bare words are boolean flags.
-      if (i == 0) out.emplace_back(implied_key, items[i]);
-      else out.emplace_back(items[i], "on");
+      if (i == 0)
+        out.emplace_back(implied_key, items[i]);
+      else
+        out.emplace_back(items[i], "on");
     } else {
       out.emplace_back(items[i].substr(0, eq), items[i].substr(eq + 1));
     }
@@ -249,7 +273,8 @@ ParseResult ParseCommandLine(std::span<const std::string> args) {
     }
     if (opt.size() < 2 || opt[0] != '-') {
       // QEMU treats a bare argument as a disk image (-hda); say what to use instead.
-      throw UsageError("unexpected argument '" + opt + "' (options start with '-'; for a disk use -drive file=" + opt + ")");
+      throw UsageError("unexpected argument '" + opt +
+                       "' (options start with '-'; for a disk use -drive file=" + opt + ")");
     }
     // QEMU accepts --option as well as -option.
     std::string name = opt.substr(opt[1] == '-' ? 2 : 1);
@@ -259,7 +284,8 @@ ParseResult ParseCommandLine(std::span<const std::string> args) {
     if (def == nullptr) throw UsageError("unknown option '" + opt + "' (see vireo --help)");
     std::string value;
     if (def->arg != nullptr) {
-      if (i + 1 >= args.size()) throw UsageError("option " + opt + " needs an argument: " + def->arg);
+      if (i + 1 >= args.size())
+        throw UsageError("option " + opt + " needs an argument: " + def->arg);
       value = args[++i];
     }
     def->apply(result.spec, value);
@@ -273,10 +299,13 @@ std::string HelpText() {
          "Vireo: a full-system x86 PC emulator with QEMU-compatible options.\n\n"
          "Options:\n";
   for (const OptionDef& d : Options()) {
-    std::string left = std::string("-") + d.name + (d.arg != nullptr ? std::string(" ") + d.arg : "");
+    std::string left =
+        std::string("-") + d.name + (d.arg != nullptr ? std::string(" ") + d.arg : "");
     out << "  " << left;
-    if (left.size() < 30) out << std::string(30 - left.size(), ' ');
-    else out << "\n" << std::string(32, ' ');
+    if (left.size() < 30)
+      out << std::string(30 - left.size(), ' ');
+    else
+      out << "\n" << std::string(32, ' ');
     out << d.help << "\n";
   }
   out << "  -h, --help                    this text\n"

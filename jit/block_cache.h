@@ -17,8 +17,8 @@ namespace vireo::jit {
 /// One translated block and its links.
 struct CachedBlock {
   uint64_t phys_pc = 0;
-  uint64_t mode = 0;         ///< ISA mode bits the translation depends on
-  uint64_t guest_pc = 0;     ///< virtual PC at translation time
+  uint64_t mode = 0;      ///< ISA mode bits the translation depends on
+  uint64_t guest_pc = 0;  ///< virtual PC at translation time
   /// Physical byte ranges the code came from (two when it crosses into another page); set by
   /// BlockCache::Insert.
   std::vector<std::pair<uint64_t, uint64_t>> phys_ranges;

@@ -43,18 +43,18 @@ struct HelperInfo {
 
 /// Everything a tier needs to run a block for one vCPU.
 struct ExecEnv {
-  void* state = nullptr;                 ///< the guest state block (x86::CpuState)
-  SoftTlb* tlb = nullptr;                ///< the TLB of the current MMU mode
-  const HelperInfo* helpers = nullptr;   ///< indexed by CallHelper ids
+  void* state = nullptr;                ///< the guest state block (x86::CpuState)
+  SoftTlb* tlb = nullptr;               ///< the TLB of the current MMU mode
+  const HelperInfo* helpers = nullptr;  ///< indexed by CallHelper ids
   /// TLB-miss paths: fill the TLB or access MMIO; return false after recording a guest fault.
   bool (*load_slow)(ExecEnv* env, uint64_t addr, unsigned size, uint64_t* value) = nullptr;
   bool (*store_slow)(ExecEnv* env, uint64_t addr, unsigned size, uint64_t value) = nullptr;
   /// Records the guest exception `code` of a Trap op (the block then exits).
   void (*raise)(ExecEnv* env, uint64_t code) = nullptr;
-  uint32_t pc_offset = 0;                ///< where the guest program counter lives in `state`
-  bool fault = false;                    ///< set by a slow path or helper: leave the block now
+  uint32_t pc_offset = 0;  ///< where the guest program counter lives in `state`
+  bool fault = false;      ///< set by a slow path or helper: leave the block now
   std::atomic<uint32_t>* interrupt_request = nullptr;  ///< nonzero: stop chaining blocks
-  void* cpu = nullptr;                   ///< the ISA's CPU object, for helpers
+  void* cpu = nullptr;                                 ///< the ISA's CPU object, for helpers
 };
 
 }  // namespace vireo::jit

@@ -30,7 +30,9 @@ class VirtualClock {
   void RunDue();
   /// Called (from any thread) when the earliest deadline may have moved earlier; the EventLoop
   /// sets this to wake its poll.
-  void SetDeadlineChangedHook(std::function<void()> hook) { on_deadline_changed_ = std::move(hook); }
+  void SetDeadlineChangedHook(std::function<void()> hook) {
+    on_deadline_changed_ = std::move(hook);
+  }
 
  private:
   friend class Timer;

@@ -80,7 +80,10 @@ void EventLoop::RunOnce(int timeout_ms) {
   if (deadline != INT64_MAX) {
     int64_t wait_ns = deadline - clock_.NowNs();
     // Round up so we do not spin on a deadline less than 1 ms away.
-    int wait_ms = wait_ns <= 0 ? 0 : static_cast<int>(std::min<int64_t>((wait_ns + 999'999) / 1'000'000, INT_MAX));
+    int wait_ms =
+        wait_ns <= 0
+            ? 0
+            : static_cast<int>(std::min<int64_t>((wait_ns + 999'999) / 1'000'000, INT_MAX));
     if (timeout_ms < 0 || wait_ms < timeout_ms) timeout_ms = wait_ms;
   }
   int n = poll(pfds.data(), pfds.size(), timeout_ms);

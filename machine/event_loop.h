@@ -1,7 +1,7 @@
 #pragma once
 // The I/O thread: polls file descriptors (serial stdin, later QMP, GDB, slirp) and sleeps until the
-// next timer deadline of the VirtualClock. Every callback runs under the machine lock, the same lock
-// a vCPU holds while it is inside a device, so device code never sees two threads at once.
+// next timer deadline of the VirtualClock. Every callback runs under the machine lock, the same
+// lock a vCPU holds while it is inside a device, so device code never sees two threads at once.
 
 #include <atomic>
 #include <functional>
@@ -33,7 +33,8 @@ class EventLoop {
   /// Stops and joins the I/O thread (idempotent).
   void Stop();
   /// One iteration on the calling thread: waits at most `timeout_ms` (or until the next timer),
-  /// then runs ready fd callbacks, posted functions and due timers. For tests and single-thread use.
+  /// then runs ready fd callbacks, posted functions and due timers. For tests and single-thread
+  /// use.
   void RunOnce(int timeout_ms);
 
   /// Wakes a blocked poll (thread-safe).

@@ -23,16 +23,28 @@ std::optional<uint64_t> ParseSize(const std::string& text, bool default_mib) {
   unsigned shift = default_mib ? 20 : 0;
   if (pos < text.size()) {
     switch (std::toupper(static_cast<unsigned char>(text[pos]))) {
-      case 'B': shift = 0; break;
-      case 'K': shift = 10; break;
-      case 'M': shift = 20; break;
-      case 'G': shift = 30; break;
-      case 'T': shift = 40; break;
-      default: return std::nullopt;
+      case 'B':
+        shift = 0;
+        break;
+      case 'K':
+        shift = 10;
+        break;
+      case 'M':
+        shift = 20;
+        break;
+      case 'G':
+        shift = 30;
+        break;
+      case 'T':
+        shift = 40;
+        break;
+      default:
+        return std::nullopt;
     }
     ++pos;
     // QEMU also accepts "512MB"/"512MiB"-less forms only; allow an optional trailing 'B'/'iB'.
-    if (pos < text.size() && (text.substr(pos) == "B" || text.substr(pos) == "iB")) pos = text.size();
+    if (pos < text.size() && (text.substr(pos) == "B" || text.substr(pos) == "iB"))
+      pos = text.size();
   }
   if (pos != text.size()) return std::nullopt;
   if (shift != 0 && value > (UINT64_MAX >> shift)) return std::nullopt;

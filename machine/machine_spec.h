@@ -38,14 +38,14 @@ struct MachineSpec {
   std::vector<std::string> serial;  ///< one backend spec per COM port, in order
   std::string display = "default";  ///< "default", "none", "sdl"
   bool nographic = false;
-  std::string accel = "auto";       ///< "auto", "dbt", "kvm"
+  std::string accel = "auto";            ///< "auto", "dbt", "kvm"
   std::vector<std::string> accel_props;  ///< e.g. "tier=interp"
   std::vector<DebugExitSpec> debug_exits;
   bool no_reboot = false;
   bool no_shutdown = false;
-  bool start_paused = false;  ///< -S
-  std::string gdb;            ///< -gdb DEV or -s (tcp::1234); empty: no stub
-  std::string debugcon;       ///< -debugcon backend for port 0xE9 (empty: off)
+  bool start_paused = false;       ///< -S
+  std::string gdb;                 ///< -gdb DEV or -s (tcp::1234); empty: no stub
+  std::string debugcon;            ///< -debugcon backend for port 0xE9 (empty: off)
   std::vector<std::string> trace;  ///< -d items: "in_asm" (guest code per block), "op" (IR)
   std::string trace_file;          ///< -D: where -d output goes (default stderr)
 

@@ -53,8 +53,10 @@ DbtAccelerator::~DbtAccelerator() {
 }
 
 void DbtAccelerator::SetIrqLevel(unsigned, bool level) {
-  if (level) cpu_.state().interrupt_request.fetch_or(x86::kIrqPending);
-  else cpu_.state().interrupt_request.fetch_and(~uint32_t{x86::kIrqPending});
+  if (level)
+    cpu_.state().interrupt_request.fetch_or(x86::kIrqPending);
+  else
+    cpu_.state().interrupt_request.fetch_and(~uint32_t{x86::kIrqPending});
   if (level) {
     std::lock_guard lock(wake_mutex_);
     wake_.notify_all();

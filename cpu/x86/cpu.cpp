@@ -44,7 +44,9 @@ uint8_t SegmentBits(const SegmentCache& seg, bool protected_checks) {
   return bits;
 }
 
-bool Canonical(uint64_t a) { return static_cast<uint64_t>((static_cast<int64_t>(a) << 16) >> 16) == a; }
+bool Canonical(uint64_t a) {
+  return static_cast<uint64_t>((static_cast<int64_t>(a) << 16) >> 16) == a;
+}
 }  // namespace
 
 Cpu::Cpu(machine::AddressSpace& memory) : memory_(memory), state_(std::make_unique<CpuState>()) {
@@ -117,14 +119,18 @@ TranslationMode Cpu::CurrentMode() const {
   m.v86 = s.rflags & kVm;
   m.cpl = static_cast<uint8_t>(s.cpl);
   const uint16_t cs = s.seg[kCs].attrs;
-  if ((s.efer & kEferLma) && (cs & kAttrL)) m.code = CodeSize::k64;
-  else if (m.protected_mode && !m.v86 && (cs & kAttrDb)) m.code = CodeSize::k32;
-  else m.code = CodeSize::k16;
+  if ((s.efer & kEferLma) && (cs & kAttrL))
+    m.code = CodeSize::k64;
+  else if (m.protected_mode && !m.v86 && (cs & kAttrDb))
+    m.code = CodeSize::k32;
+  else
+    m.code = CodeSize::k16;
   m.stack32 = m.protected_mode && !m.v86 && (s.seg[kSs].attrs & kAttrDb);
-  m.fpu = static_cast<uint8_t>(((s.cr0 >> 1) & 7) |   // MP, EM, TS (CR0 bits 1-3)
+  m.fpu = static_cast<uint8_t>(((s.cr0 >> 1) & 7) |       // MP, EM, TS (CR0 bits 1-3)
                                ((s.cr0 >> 5) & 1) << 3 |  // NE (bit 5)
                                ((s.cr4 >> 9) & 3) << 4);  // OSFXSR, OSXMMEXCPT (CR4 bits 9-10)
-  for (unsigned i = 0; i < kSegCount; ++i) m.seg[i] = SegmentBits(s.seg[i], m.protected_mode && !m.v86);
+  for (unsigned i = 0; i < kSegCount; ++i)
+    m.seg[i] = SegmentBits(s.seg[i], m.protected_mode && !m.v86);
   return m;
 }
 
@@ -215,16 +221,21 @@ bool Cpu::AccessPiece(uint64_t addr, unsigned size, bool write, uint64_t* value)
     const Part& p = parts[i];
     machine::MemoryLookup m = memory_.Lookup(p.phys);
     std::unique_lock<std::recursive_mutex> io;
-    if (m.kind == machine::MemoryKind::kMmio && device_lock != nullptr) io = std::unique_lock(*device_lock);
+    if (m.kind == machine::MemoryKind::kMmio && device_lock != nullptr)
+      io = std::unique_lock(*device_lock);
     if (m.kind == machine::MemoryKind::kMmio && p.len == size && (size & (size - 1)) == 0) {
       // A whole, naturally sized access reaches the device as one access.
-      if (write) memory_.mmio().Write(p.phys, size, *value);
-      else *value = memory_.mmio().Read(p.phys, size);
+      if (write)
+        memory_.mmio().Write(p.phys, size, *value);
+      else
+        *value = memory_.mmio().Read(p.phys, size);
       return true;
     }
     auto span = std::span<uint8_t>(bytes + p.offset, p.len);
-    if (write) memory_.Write(p.phys, span);
-    else memory_.Read(p.phys, span);
+    if (write)
+      memory_.Write(p.phys, span);
+    else
+      memory_.Read(p.phys, span);
   }
   if (!write) {
     *value = 0;
@@ -241,7 +252,8 @@ bool Cpu::StoreSlow(jit::ExecEnv* env, uint64_t addr, unsigned size, uint64_t va
   return static_cast<Cpu*>(env->cpu)->AccessPiece(addr, size, true, &value);
 }
 
-jit::CachedBlock* Cpu::TranslateAt(uint64_t rip, unsigned max_insts, bool cache_it, uint64_t* fault_linear) {
+jit::CachedBlock* Cpu::TranslateAt(uint64_t rip, unsigned max_insts, bool cache_it,
+                                   uint64_t* fault_linear) {
   CpuState& s = *state_;
   TranslationMode mode = CurrentMode();
   bool wide = mode.code == CodeSize::k64;
@@ -289,7 +301,11 @@ jit::CachedBlock* Cpu::TranslateAt(uint64_t rip, unsigned max_insts, bool cache_
   }
   ir::Optimize(block);
   if ((trace.in_asm || trace.op) && trace.sink) {
-    std::string text = "IN: " + std::string(mode.code == CodeSize::k64 ? "64" : mode.code == CodeSize::k32 ? "32" : "16") + "-bit\n";
+    std::string text = "IN: " +
+                       std::string(mode.code == CodeSize::k64   ? "64"
+                                   : mode.code == CodeSize::k32 ? "32"
+                                                                : "16") +
+                       "-bit\n";
     if (trace.in_asm) {
       std::vector<uint8_t> code(block.guest_size);
       fetcher(wide ? cs_base + rip : (cs_base + rip) & 0xFFFFFFFF, code.data(), code.size());
@@ -308,9 +324,11 @@ jit::CachedBlock* Cpu::TranslateAt(uint64_t rip, unsigned max_insts, bool cache_
   uint64_t lin = wide ? cs_base + rip : (cs_base + rip) & 0xFFFFFFFF;
   for (uint64_t done = 0; done < std::max<uint32_t>(block.guest_size, 1);) {
     uint64_t l = lin + done;
-    uint64_t n = std::min<uint64_t>(std::max<uint32_t>(block.guest_size, 1) - done, 4096 - (l & 0xFFF));
+    uint64_t n =
+        std::min<uint64_t>(std::max<uint32_t>(block.guest_size, 1) - done, 4096 - (l & 0xFFF));
     for (const PageMap& p : pages)
-      if (p.linear_page == (l & ~uint64_t{0xFFF})) ranges.emplace_back(p.phys_page | (l & 0xFFF), (p.phys_page | (l & 0xFFF)) + n);
+      if (p.linear_page == (l & ~uint64_t{0xFFF}))
+        ranges.emplace_back(p.phys_page | (l & 0xFFF), (p.phys_page | (l & 0xFFF)) + n);
     done += n;
   }
   cb->phys_pc = ranges.empty() ? 0 : ranges.front().first;
@@ -348,13 +366,15 @@ void Cpu::ClassifyCanonicalFault() {
   size_t got = 0;
   for (; got < sizeof bytes; ++got) {
     uint64_t phys;
-    Translation t = Walk(s, memory_, s.seg[kCs].base + s.rip + got, Access{false, true, s.cpl == 3});
+    Translation t =
+        Walk(s, memory_, s.seg[kCs].base + s.rip + got, Access{false, true, s.cpl == 3});
     if (!t.ok) break;
     phys = t.phys;
     memory_.Read(phys, std::span<uint8_t>(bytes + got, 1));
   }
   DecodedInst d;
-  if (Decode(std::span<const uint8_t>(bytes, got), CurrentMode().code, d) != DecodeStatus::kOk) return;
+  if (Decode(std::span<const uint8_t>(bytes, got), CurrentMode().code, d) != DecodeStatus::kOk)
+    return;
   bool stack = d.Has(kAttrStack);
   for (unsigned i = 0; i < d.num_operands; ++i)
     if (d.operands[i].kind == OperandKind::kMem && d.mem.segment == Seg::kSS) stack = true;
@@ -381,7 +401,8 @@ bool Cpu::DeliverPendingException() {
   bool has_error = s.exception_has_error_code;
   uint32_t error = s.exception_error_code;
   s.exception_vector = -1;
-  return DeliverEvent(*this, static_cast<uint8_t>(vector), has_error, error, EventSource::kException);
+  return DeliverEvent(*this, static_cast<uint8_t>(vector), has_error, error,
+                      EventSource::kException);
 }
 
 StopReason Cpu::Run(uint64_t max_insts) {

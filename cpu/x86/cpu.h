@@ -5,8 +5,8 @@
 
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "cpu/x86/cpu_state.h"
@@ -35,8 +35,24 @@ enum InterruptRequest : uint32_t {
 };
 
 /// Exception numbers (SDM Vol. 3A Table 6-1).
-enum Vector : uint8_t { kDE = 0, kDB = 1, kBP = 3, kOF = 4, kBR = 5, kUD = 6, kNM = 7, kDF = 8,
-                        kTS = 10, kNP = 11, kSS = 12, kGP = 13, kPF = 14, kMF = 16, kAC = 17, kXM = 19 };
+enum Vector : uint8_t {
+  kDE = 0,
+  kDB = 1,
+  kBP = 3,
+  kOF = 4,
+  kBR = 5,
+  kUD = 6,
+  kNM = 7,
+  kDF = 8,
+  kTS = 10,
+  kNP = 11,
+  kSS = 12,
+  kGP = 13,
+  kPF = 14,
+  kMF = 16,
+  kAC = 17,
+  kXM = 19
+};
 
 /// Pseudo-vector: a store hit the running block's own code; re-run that instruction alone.
 inline constexpr int32_t kSmcRestart = -2;
@@ -99,7 +115,8 @@ class Cpu {
 
  private:
   jit::CachedBlock* FindOrTranslate(uint64_t* fault_linear);
-  jit::CachedBlock* TranslateAt(uint64_t rip, unsigned max_insts, bool cache_it, uint64_t* fault_linear);
+  jit::CachedBlock* TranslateAt(uint64_t rip, unsigned max_insts, bool cache_it,
+                                uint64_t* fault_linear);
   void FlushTlb();
   static bool LoadSlow(jit::ExecEnv* env, uint64_t addr, unsigned size, uint64_t* value);
   static bool StoreSlow(jit::ExecEnv* env, uint64_t addr, unsigned size, uint64_t value);

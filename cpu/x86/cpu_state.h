@@ -12,16 +12,33 @@
 namespace vireo::x86 {
 
 /// GPR numbers in encoding order (SDM Vol. 2A 2.1.5 Table 2-2 / 3.1.1.1).
-enum Gpr : uint8_t { kRax, kRcx, kRdx, kRbx, kRsp, kRbp, kRsi, kRdi, kR8, kR9, kR10, kR11, kR12, kR13, kR14, kR15 };
+enum Gpr : uint8_t {
+  kRax,
+  kRcx,
+  kRdx,
+  kRbx,
+  kRsp,
+  kRbp,
+  kRsi,
+  kRdi,
+  kR8,
+  kR9,
+  kR10,
+  kR11,
+  kR12,
+  kR13,
+  kR14,
+  kR15
+};
 
 /// Segment registers in encoding order (Sreg field, SDM Vol. 2A Table 3-6).
 enum SegReg : uint8_t { kEs, kCs, kSs, kDs, kFs, kGs, kSegCount };
 
 /// RFLAGS bits (SDM Vol. 1 3.4.3).
 inline constexpr uint64_t kCf = 1 << 0, kPf = 1 << 2, kAf = 1 << 4, kZf = 1 << 6, kSf = 1 << 7,
-                          kTf = 1 << 8, kIf = 1 << 9, kDf = 1 << 10, kOf = 1 << 11,
-                          kIopl = 3 << 12, kNt = 1 << 14, kRf = 1 << 16, kVm = 1 << 17,
-                          kAc = 1 << 18, kVif = 1 << 19, kVip = 1 << 20, kId = 1 << 21;
+                          kTf = 1 << 8, kIf = 1 << 9, kDf = 1 << 10, kOf = 1 << 11, kIopl = 3 << 12,
+                          kNt = 1 << 14, kRf = 1 << 16, kVm = 1 << 17, kAc = 1 << 18,
+                          kVif = 1 << 19, kVip = 1 << 20, kId = 1 << 21;
 /// The six arithmetic status flags.
 inline constexpr uint64_t kArithFlags = kCf | kPf | kAf | kZf | kSf | kOf;
 /// Bit 1 always reads as 1.
@@ -30,9 +47,10 @@ inline constexpr uint64_t kFixedOne = 1 << 1;
 /// A segment register's hidden part (SDM Vol. 3A 3.4.3): what the CPU cached at load time.
 struct SegmentCache {
   uint64_t base;
-  uint32_t limit;     ///< effective byte limit (granularity applied)
+  uint32_t limit;  ///< effective byte limit (granularity applied)
   uint16_t selector;
-  uint16_t attrs;     ///< descriptor bits 40-55 packed: type(0-3) S(4) DPL(5-6) P(7) AVL(12) L(13) D/B(14) G(15)
+  uint16_t attrs;  ///< descriptor bits 40-55 packed: type(0-3) S(4) DPL(5-6) P(7) AVL(12) L(13)
+                   ///< D/B(14) G(15)
 };
 
 /// GDTR / IDTR.
@@ -81,16 +99,16 @@ struct alignas(16) XmmRegister {
 /// x87, MMX and SSE state (SDM Vol. 1 chapters 8-11). The fields follow the FXSAVE image's
 /// meaning (Vol. 1 Table 10-2): FXSAVE/FXRSTOR and XSAVE convert to and from it.
 struct FpuState {
-  X87Register st[8];     ///< physical registers R0-R7; ST(i) is R[(TOP + i) & 7]
-  uint16_t fcw;          ///< control word (reset 0x037F after FNINIT; 0x0040 at power-up)
-  uint16_t fsw;          ///< status word, TOP in bits 13:11
-  uint16_t ftw;          ///< full tag word: 2 bits per physical register (11 = empty)
-  uint16_t fop;          ///< last instruction opcode (11 bits)
-  uint64_t fip, fdp;     ///< last instruction / operand pointers
-  uint16_t fcs, fds;     ///< their selectors (16/32-bit forms)
-  uint32_t mxcsr;        ///< SSE control/status (reset 0x1F80)
+  X87Register st[8];  ///< physical registers R0-R7; ST(i) is R[(TOP + i) & 7]
+  uint16_t fcw;       ///< control word (reset 0x037F after FNINIT; 0x0040 at power-up)
+  uint16_t fsw;       ///< status word, TOP in bits 13:11
+  uint16_t ftw;       ///< full tag word: 2 bits per physical register (11 = empty)
+  uint16_t fop;       ///< last instruction opcode (11 bits)
+  uint64_t fip, fdp;  ///< last instruction / operand pointers
+  uint16_t fcs, fds;  ///< their selectors (16/32-bit forms)
+  uint32_t mxcsr;     ///< SSE control/status (reset 0x1F80)
   XmmRegister xmm[16];
-  uint64_t xcr0;         ///< XSAVE feature mask (bit 0 x87 always set)
+  uint64_t xcr0;  ///< XSAVE feature mask (bit 0 x87 always set)
   /// Staging for vector helpers: the translator loads a memory source here (in IR, so a fault
   /// is precise) before calling the helper, and stores a memory result from here after it.
   alignas(16) uint8_t scratch[64];
@@ -105,7 +123,7 @@ struct CpuState {
   uint64_t cc_src;
   uint64_t cc_src2;
   uint32_t cc_op;
-  uint32_t cpl;     ///< current privilege level (CS.RPL once protected mode is on)
+  uint32_t cpl;  ///< current privilege level (CS.RPL once protected mode is on)
   SegmentCache seg[kSegCount];
   SegmentCache ldtr;
   SegmentCache tr;
@@ -153,7 +171,8 @@ static_assert(std::is_standard_layout_v<CpuState>);
 
 /// Byte offsets of FPU/SSE state for the translator.
 constexpr uint32_t XmmOffset(unsigned r) {
-  return static_cast<uint32_t>(offsetof(CpuState, fpu) + offsetof(FpuState, xmm) + sizeof(XmmRegister) * r);
+  return static_cast<uint32_t>(offsetof(CpuState, fpu) + offsetof(FpuState, xmm) +
+                               sizeof(XmmRegister) * r);
 }
 constexpr uint32_t FpuScratchOffset() {
   return static_cast<uint32_t>(offsetof(CpuState, fpu) + offsetof(FpuState, scratch));
@@ -163,16 +182,21 @@ constexpr uint32_t MxcsrOffset() {
 }
 
 /// Byte offset of GPR `r` in CpuState.
-constexpr uint32_t GprOffset(unsigned r) { return static_cast<uint32_t>(offsetof(CpuState, gpr) + 8 * r); }
+constexpr uint32_t GprOffset(unsigned r) {
+  return static_cast<uint32_t>(offsetof(CpuState, gpr) + 8 * r);
+}
 /// Byte offset of a segment's base/selector.
 constexpr uint32_t SegBaseOffset(unsigned s) {
-  return static_cast<uint32_t>(offsetof(CpuState, seg) + sizeof(SegmentCache) * s + offsetof(SegmentCache, base));
+  return static_cast<uint32_t>(offsetof(CpuState, seg) + sizeof(SegmentCache) * s +
+                               offsetof(SegmentCache, base));
 }
 constexpr uint32_t SegLimitOffset(unsigned s) {
-  return static_cast<uint32_t>(offsetof(CpuState, seg) + sizeof(SegmentCache) * s + offsetof(SegmentCache, limit));
+  return static_cast<uint32_t>(offsetof(CpuState, seg) + sizeof(SegmentCache) * s +
+                               offsetof(SegmentCache, limit));
 }
 constexpr uint32_t SegSelectorOffset(unsigned s) {
-  return static_cast<uint32_t>(offsetof(CpuState, seg) + sizeof(SegmentCache) * s + offsetof(SegmentCache, selector));
+  return static_cast<uint32_t>(offsetof(CpuState, seg) + sizeof(SegmentCache) * s +
+                               offsetof(SegmentCache, selector));
 }
 
 }  // namespace vireo::x86

@@ -39,8 +39,7 @@ uint32_t Chars(const char* four) {
 struct CacheLevel {
   uint32_t type, level, ways, sets;
 };
-constexpr CacheLevel kCaches[] = {
-    {1, 1, 8, 64}, {2, 1, 8, 64}, {3, 2, 8, 512}, {3, 3, 16, 8192}};
+constexpr CacheLevel kCaches[] = {{1, 1, 8, 64}, {2, 1, 8, 64}, {3, 2, 8, 512}, {3, 3, 16, 8192}};
 
 }  // namespace
 
@@ -48,7 +47,8 @@ CpuidResult Cpuid(uint32_t leaf, uint32_t subleaf) {
   // Leaves above the maximum report the highest basic leaf, as Intel processors do.
   if ((leaf < 0x80000000 && leaf > kMaxBasicLeaf) || leaf > kMaxExtendedLeaf) leaf = kMaxBasicLeaf;
   switch (leaf) {
-    case 0: return {kMaxBasicLeaf, Chars("Genu"), Chars("ntel"), Chars("ineI")};
+    case 0:
+      return {kMaxBasicLeaf, Chars("Genu"), Chars("ntel"), Chars("ineI")};
     case 1:
       // Family 6, model 0x3A, stepping 9; CLFLUSH line 8*8 = 64 bytes; one logical processor.
       return {0x000306A9, (8u << 8) | (1u << 16),
@@ -61,25 +61,33 @@ CpuidResult Cpuid(uint32_t leaf, uint32_t subleaf) {
     case 4: {
       if (subleaf >= sizeof(kCaches) / sizeof(kCaches[0])) return {0, 0, 0, 0};
       const CacheLevel& c = kCaches[subleaf];
-      uint32_t eax = c.type | (c.level << 5) | (1u << 8);  // self-initialising
-      uint32_t ebx = ((c.ways - 1) << 22) | 63;             // one partition, 64-byte lines
+      uint32_t eax = c.type | (c.level << 5) | (1u << 8);     // self-initialising
+      uint32_t ebx = ((c.ways - 1) << 22) | 63;               // one partition, 64-byte lines
       return {eax, ebx, c.sets - 1, c.level == 3 ? 2u : 0u};  // L3 inclusive
     }
     case 7:
       if (subleaf != 0) return {0, 0, 0, 0};
       return {0, kBmi1 | kBmi2 | kAdx, 0, 0};
-    case 0x80000000: return {kMaxExtendedLeaf, 0, 0, 0};
+    case 0x80000000:
+      return {kMaxExtendedLeaf, 0, 0, 0};
     case 0x80000001:
-      return {0, 0, kExtEcxLahf | kExtEcxAbm, kExtEdxSyscall | kExtEdxNx | kExtEdxRdtscp | kExtEdxLm};
-    case 0x80000002: return {Chars("Vire"), Chars("o Vi"), Chars("rtua"), Chars("l CP")};
-    case 0x80000003: return {Chars("U @ "), Chars("1.00"), Chars("GHz\0"), 0};
-    case 0x80000004: return {0, 0, 0, 0};
-    case 0x80000005: return {0, 0, 0, 0};  // reserved on Intel
+      return {0, 0, kExtEcxLahf | kExtEcxAbm,
+              kExtEdxSyscall | kExtEdxNx | kExtEdxRdtscp | kExtEdxLm};
+    case 0x80000002:
+      return {Chars("Vire"), Chars("o Vi"), Chars("rtua"), Chars("l CP")};
+    case 0x80000003:
+      return {Chars("U @ "), Chars("1.00"), Chars("GHz\0"), 0};
+    case 0x80000004:
+      return {0, 0, 0, 0};
+    case 0x80000005:
+      return {0, 0, 0, 0};  // reserved on Intel
     case 0x80000006:
       // L2: 256 KiB, 8-way (encoding 6), 64-byte lines.
       return {0, 0, (256u << 16) | (6u << 12) | 64, 0};
-    case 0x80000008: return {40 | (48 << 8), 0, 0, 0};  // physical / linear address bits
-    default: return {0, 0, 0, 0};
+    case 0x80000008:
+      return {40 | (48 << 8), 0, 0, 0};  // physical / linear address bits
+    default:
+      return {0, 0, 0, 0};
   }
 }
 

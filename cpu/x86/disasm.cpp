@@ -7,7 +7,9 @@
 namespace vireo::x86 {
 
 std::string Disassemble(std::span<const uint8_t> bytes, uint64_t address, CodeSize mode) {
-  cs_mode cmode = mode == CodeSize::k64 ? CS_MODE_64 : mode == CodeSize::k32 ? CS_MODE_32 : CS_MODE_16;
+  cs_mode cmode = mode == CodeSize::k64   ? CS_MODE_64
+                  : mode == CodeSize::k32 ? CS_MODE_32
+                                          : CS_MODE_16;
   csh handle;
   if (cs_open(CS_ARCH_X86, cmode, &handle) != CS_ERR_OK) return "(capstone unavailable)\n";
   std::string out;
@@ -18,10 +20,11 @@ std::string Disassemble(std::span<const uint8_t> bytes, uint64_t address, CodeSi
   char line[256];
   while (size > 0) {
     if (cs_disasm_iter(handle, &code, &size, &addr, insn)) {
-      std::snprintf(line, sizeof line, "0x%016llx:  %s %s\n", static_cast<unsigned long long>(insn->address),
-                    insn->mnemonic, insn->op_str);
+      std::snprintf(line, sizeof line, "0x%016llx:  %s %s\n",
+                    static_cast<unsigned long long>(insn->address), insn->mnemonic, insn->op_str);
     } else {
-      std::snprintf(line, sizeof line, "0x%016llx:  (bad) %02x\n", static_cast<unsigned long long>(addr), *code);
+      std::snprintf(line, sizeof line, "0x%016llx:  (bad) %02x\n",
+                    static_cast<unsigned long long>(addr), *code);
       ++code;
       --size;
       ++addr;

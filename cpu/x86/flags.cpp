@@ -15,14 +15,30 @@ bool ConditionFromRflags(Cond cc, uint64_t rflags) {
        pf = rflags & kPf;
   bool r = false;
   switch (cc & ~1) {
-    case kO: r = of; break;
-    case kB: r = cf; break;
-    case kE: r = zf; break;
-    case kBe: r = cf || zf; break;
-    case kS: r = sf; break;
-    case kP: r = pf; break;
-    case kL: r = sf != of; break;
-    case kLe: r = zf || sf != of; break;
+    case kO:
+      r = of;
+      break;
+    case kB:
+      r = cf;
+      break;
+    case kE:
+      r = zf;
+      break;
+    case kBe:
+      r = cf || zf;
+      break;
+    case kS:
+      r = sf;
+      break;
+    case kP:
+      r = pf;
+      break;
+    case kL:
+      r = sf != of;
+      break;
+    case kLe:
+      r = zf || sf != of;
+      break;
   }
   return (cc & 1) ? !r : r;
 }

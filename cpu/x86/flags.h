@@ -30,30 +30,43 @@ struct LazyFlags {
   /// The first operand of an add/sub, recovered from result and second operand.
   V Src1() const {
     switch (kind) {
-      case CcKind::kAdd: return o.Sub(dst, src);
-      case CcKind::kAdc: return o.Sub(o.Sub(dst, src), src2);
-      case CcKind::kSub: return o.Add(dst, src);
-      case CcKind::kSbb: return o.Add(o.Add(dst, src), src2);
-      default: return dst;
+      case CcKind::kAdd:
+        return o.Sub(dst, src);
+      case CcKind::kAdc:
+        return o.Sub(o.Sub(dst, src), src2);
+      case CcKind::kSub:
+        return o.Add(dst, src);
+      case CcKind::kSbb:
+        return o.Add(o.Add(dst, src), src2);
+      default:
+        return dst;
     }
   }
 
   B Cf() const {
     switch (kind) {
-      case CcKind::kAdd: return o.Ult(dst, src);
-      case CcKind::kAdc: return o.Select(o.Bit(src2, 0), o.Ule(dst, src), o.Ult(dst, src));
-      case CcKind::kSub: return o.Ult(Src1(), src);
+      case CcKind::kAdd:
+        return o.Ult(dst, src);
+      case CcKind::kAdc:
+        return o.Select(o.Bit(src2, 0), o.Ule(dst, src), o.Ult(dst, src));
+      case CcKind::kSub:
+        return o.Ult(Src1(), src);
       case CcKind::kSbb: {
         V s1 = Src1();
         return o.Select(o.Bit(src2, 0), o.Ule(s1, src), o.Ult(s1, src));
       }
       case CcKind::kInc:
-      case CcKind::kDec: return o.Bit(src2, 0);
-      case CcKind::kShl: return o.Bit(src, bits - 1);
+      case CcKind::kDec:
+        return o.Bit(src2, 0);
+      case CcKind::kShl:
+        return o.Bit(src, bits - 1);
       case CcKind::kShr:
-      case CcKind::kSar: return o.Bit(src, 0);
-      case CcKind::kMul: return o.Not(o.Eq(src, o.Const(0)));
-      default: return o.Zero();  // kLogic
+      case CcKind::kSar:
+        return o.Bit(src, 0);
+      case CcKind::kMul:
+        return o.Not(o.Eq(src, o.Const(0)));
+      default:
+        return o.Zero();  // kLogic
     }
   }
 
@@ -66,10 +79,14 @@ struct LazyFlags {
       case CcKind::kAdd:
       case CcKind::kAdc:
       case CcKind::kSub:
-      case CcKind::kSbb: return o.Bit(o.Xor(o.Xor(Src1(), src), dst), 4);
-      case CcKind::kInc: return o.Eq(o.And(dst, o.Const(0xF)), o.Const(0));
-      case CcKind::kDec: return o.Eq(o.And(dst, o.Const(0xF)), o.Const(0xF));
-      default: return o.Zero();  // logic, shifts, multiply: AF undefined; 0 is chosen
+      case CcKind::kSbb:
+        return o.Bit(o.Xor(o.Xor(Src1(), src), dst), 4);
+      case CcKind::kInc:
+        return o.Eq(o.And(dst, o.Const(0xF)), o.Const(0));
+      case CcKind::kDec:
+        return o.Eq(o.And(dst, o.Const(0xF)), o.Const(0xF));
+      default:
+        return o.Zero();  // logic, shifts, multiply: AF undefined; 0 is chosen
     }
   }
 
@@ -77,18 +94,25 @@ struct LazyFlags {
     const uint64_t msb = uint64_t{1} << (bits - 1);
     switch (kind) {
       case CcKind::kAdd:
-      case CcKind::kAdc: return o.Bit(o.And(o.Xor(Src1(), dst), o.Xor(src, dst)), bits - 1);
+      case CcKind::kAdc:
+        return o.Bit(o.And(o.Xor(Src1(), dst), o.Xor(src, dst)), bits - 1);
       case CcKind::kSub:
       case CcKind::kSbb: {
         V s1 = Src1();
         return o.Bit(o.And(o.Xor(s1, src), o.Xor(s1, dst)), bits - 1);
       }
-      case CcKind::kInc: return o.Eq(dst, o.Const(msb));
-      case CcKind::kDec: return o.Eq(dst, o.Const(msb - 1));
-      case CcKind::kShl: return o.BXor(o.Bit(src, bits - 1), o.Bit(dst, bits - 1));
-      case CcKind::kShr: return o.Bit(src, bits - 1);  // the original top bit (count 1)
-      case CcKind::kMul: return o.Not(o.Eq(src, o.Const(0)));
-      default: return o.Zero();  // kLogic, kSar
+      case CcKind::kInc:
+        return o.Eq(dst, o.Const(msb));
+      case CcKind::kDec:
+        return o.Eq(dst, o.Const(msb - 1));
+      case CcKind::kShl:
+        return o.BXor(o.Bit(src, bits - 1), o.Bit(dst, bits - 1));
+      case CcKind::kShr:
+        return o.Bit(src, bits - 1);  // the original top bit (count 1)
+      case CcKind::kMul:
+        return o.Not(o.Eq(src, o.Const(0)));
+      default:
+        return o.Zero();  // kLogic, kSar
     }
   }
 
@@ -97,25 +121,39 @@ struct LazyFlags {
     bool negate = cc & 1;
     B r = o.Zero();
     switch (cc & ~1) {
-      case kO: r = Of(); break;
+      case kO:
+        r = Of();
+        break;
       case kB:
         r = kind == CcKind::kSub ? o.Ult(Src1(), src) : Cf();
         break;
-      case kE: r = Zf(); break;
+      case kE:
+        r = Zf();
+        break;
       case kBe:
         r = kind == CcKind::kSub ? o.Ule(Src1(), src) : o.BOr(Cf(), Zf());
         break;
-      case kS: r = Sf(); break;
-      case kP: r = Pf(); break;
+      case kS:
+        r = Sf();
+        break;
+      case kP:
+        r = Pf();
+        break;
       case kL:
-        if (kind == CcKind::kSub) r = o.Slt(Src1(), src);
-        else if (kind == CcKind::kLogic) r = Sf();
-        else r = o.BXor(Sf(), Of());
+        if (kind == CcKind::kSub)
+          r = o.Slt(Src1(), src);
+        else if (kind == CcKind::kLogic)
+          r = Sf();
+        else
+          r = o.BXor(Sf(), Of());
         break;
       case kLe:
-        if (kind == CcKind::kSub) r = o.Sle(Src1(), src);
-        else if (kind == CcKind::kLogic) r = o.BOr(Zf(), Sf());
-        else r = o.BOr(Zf(), o.BXor(Sf(), Of()));
+        if (kind == CcKind::kSub)
+          r = o.Sle(Src1(), src);
+        else if (kind == CcKind::kLogic)
+          r = o.BOr(Zf(), Sf());
+        else
+          r = o.BOr(Zf(), o.BXor(Sf(), Of()));
         break;
     }
     return negate ? o.Not(r) : r;

@@ -100,10 +100,12 @@ uint64_t DivideHelper(jit::ExecEnv* env, uint64_t divisor, uint64_t how) {
       unsigned __int128 sign = static_cast<unsigned __int128>(1) << (total - 1);
       sd = static_cast<__int128>((dividend ^ sign) - sign);
     }
-    int64_t sv = static_cast<int64_t>(((divisor ^ (uint64_t{1} << (bits - 1))) - (uint64_t{1} << (bits - 1))));
+    int64_t sv = static_cast<int64_t>(
+        ((divisor ^ (uint64_t{1} << (bits - 1))) - (uint64_t{1} << (bits - 1))));
     if (bits == 64) sv = static_cast<int64_t>(divisor);
     // The one quotient that overflows __int128 arithmetic (-2^127 / -1) is also a #DE.
-    if (sv == -1 && total == 128 && sd == static_cast<__int128>(static_cast<unsigned __int128>(1) << 127)) {
+    if (sv == -1 && total == 128 &&
+        sd == static_cast<__int128>(static_cast<unsigned __int128>(1) << 127)) {
       TheCpu(env).RaiseException(kDE);
       return 0;
     }
@@ -119,9 +121,12 @@ uint64_t DivideHelper(jit::ExecEnv* env, uint64_t divisor, uint64_t how) {
     remainder = static_cast<uint64_t>(r) & mask;
   }
   auto put = [&](unsigned reg, uint64_t v) {
-    if (bits == 32) s.gpr[reg] = v;  // 32-bit results zero the upper half
-    else if (bits == 64) s.gpr[reg] = v;
-    else s.gpr[reg] = (s.gpr[reg] & ~mask) | v;
+    if (bits == 32)
+      s.gpr[reg] = v;  // 32-bit results zero the upper half
+    else if (bits == 64)
+      s.gpr[reg] = v;
+    else
+      s.gpr[reg] = (s.gpr[reg] & ~mask) | v;
   };
   if (bits == 8) {
     s.gpr[kRax] = (s.gpr[kRax] & ~uint64_t{0xFFFF}) | quotient | (remainder << 8);

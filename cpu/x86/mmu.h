@@ -18,7 +18,13 @@ struct Access {
 };
 
 /// #PF error code bits (SDM Vol. 3A 4.7, Figure 4-12).
-enum PfError : uint32_t { kPfPresent = 1, kPfWrite = 2, kPfUser = 4, kPfReserved = 8, kPfFetch = 16 };
+enum PfError : uint32_t {
+  kPfPresent = 1,
+  kPfWrite = 2,
+  kPfUser = 4,
+  kPfReserved = 8,
+  kPfFetch = 16
+};
 
 /// The result of a walk.
 struct Translation {
@@ -36,6 +42,7 @@ inline constexpr unsigned kPhysAddrBits = 40;
 
 /// Walks the page tables of `state` for `linear`. Sets A (and D for writes) in the entries
 /// as the hardware does, through `memory`.
-Translation Walk(const CpuState& state, machine::AddressSpace& memory, uint64_t linear, Access access);
+Translation Walk(const CpuState& state, machine::AddressSpace& memory, uint64_t linear,
+                 Access access);
 
 }  // namespace vireo::x86

@@ -29,46 +29,100 @@ void Binary(TranslatorContext& c, Op op) {
     Value old;
     switch (op) {
       // x - y == x + (-y) modulo 2^n, so SUB/SBB are atomic adds of the negated operand.
-      case Op::kAdd: old = e.AtomicRmw(AtomicOp::kAdd, addr, src); break;
-      case Op::kAdc: old = e.AtomicRmw(AtomicOp::kAdd, addr, e.Add(src, carry)); break;
-      case Op::kSub: old = e.AtomicRmw(AtomicOp::kAdd, addr, e.Neg(src)); break;
-      case Op::kSbb: old = e.AtomicRmw(AtomicOp::kAdd, addr, e.Neg(e.Add(src, carry))); break;
-      case Op::kAnd: old = e.AtomicRmw(AtomicOp::kAnd, addr, src); break;
-      case Op::kOr: old = e.AtomicRmw(AtomicOp::kOr, addr, src); break;
-      case Op::kXor: old = e.AtomicRmw(AtomicOp::kXor, addr, src); break;
-      case Op::kCmp: old = c.Load(t, addr); break;  // decoder rejects LOCK CMP
+      case Op::kAdd:
+        old = e.AtomicRmw(AtomicOp::kAdd, addr, src);
+        break;
+      case Op::kAdc:
+        old = e.AtomicRmw(AtomicOp::kAdd, addr, e.Add(src, carry));
+        break;
+      case Op::kSub:
+        old = e.AtomicRmw(AtomicOp::kAdd, addr, e.Neg(src));
+        break;
+      case Op::kSbb:
+        old = e.AtomicRmw(AtomicOp::kAdd, addr, e.Neg(e.Add(src, carry)));
+        break;
+      case Op::kAnd:
+        old = e.AtomicRmw(AtomicOp::kAnd, addr, src);
+        break;
+      case Op::kOr:
+        old = e.AtomicRmw(AtomicOp::kOr, addr, src);
+        break;
+      case Op::kXor:
+        old = e.AtomicRmw(AtomicOp::kXor, addr, src);
+        break;
+      case Op::kCmp:
+        old = c.Load(t, addr);
+        break;  // decoder rejects LOCK CMP
     }
     switch (op) {
-      case Op::kAdd: result = e.Add(old, src); break;
-      case Op::kAdc: result = e.Add(e.Add(old, src), carry); break;
+      case Op::kAdd:
+        result = e.Add(old, src);
+        break;
+      case Op::kAdc:
+        result = e.Add(e.Add(old, src), carry);
+        break;
       case Op::kSub:
-      case Op::kCmp: result = e.Sub(old, src); break;
-      case Op::kSbb: result = e.Sub(e.Sub(old, src), carry); break;
-      case Op::kAnd: result = e.And(old, src); break;
-      case Op::kOr: result = e.Or(old, src); break;
-      case Op::kXor: result = e.Xor(old, src); break;
+      case Op::kCmp:
+        result = e.Sub(old, src);
+        break;
+      case Op::kSbb:
+        result = e.Sub(e.Sub(old, src), carry);
+        break;
+      case Op::kAnd:
+        result = e.And(old, src);
+        break;
+      case Op::kOr:
+        result = e.Or(old, src);
+        break;
+      case Op::kXor:
+        result = e.Xor(old, src);
+        break;
     }
   } else {
     Value dst = c.Read(0);
     switch (op) {
-      case Op::kAdd: result = e.Add(dst, src); break;
-      case Op::kAdc: result = e.Add(e.Add(dst, src), carry); break;
+      case Op::kAdd:
+        result = e.Add(dst, src);
+        break;
+      case Op::kAdc:
+        result = e.Add(e.Add(dst, src), carry);
+        break;
       case Op::kSub:
-      case Op::kCmp: result = e.Sub(dst, src); break;
-      case Op::kSbb: result = e.Sub(e.Sub(dst, src), carry); break;
-      case Op::kAnd: result = e.And(dst, src); break;
-      case Op::kOr: result = e.Or(dst, src); break;
-      case Op::kXor: result = e.Xor(dst, src); break;
+      case Op::kCmp:
+        result = e.Sub(dst, src);
+        break;
+      case Op::kSbb:
+        result = e.Sub(e.Sub(dst, src), carry);
+        break;
+      case Op::kAnd:
+        result = e.And(dst, src);
+        break;
+      case Op::kOr:
+        result = e.Or(dst, src);
+        break;
+      case Op::kXor:
+        result = e.Xor(dst, src);
+        break;
     }
     if (op != Op::kCmp) c.Write(0, result);
   }
   switch (op) {
-    case Op::kAdd: c.SetFlags(CcKind::kAdd, bytes, result, src); break;
-    case Op::kAdc: c.SetFlags(CcKind::kAdc, bytes, result, src, carry); break;
+    case Op::kAdd:
+      c.SetFlags(CcKind::kAdd, bytes, result, src);
+      break;
+    case Op::kAdc:
+      c.SetFlags(CcKind::kAdc, bytes, result, src, carry);
+      break;
     case Op::kSub:
-    case Op::kCmp: c.SetFlags(CcKind::kSub, bytes, result, src); break;
-    case Op::kSbb: c.SetFlags(CcKind::kSbb, bytes, result, src, carry); break;
-    default: c.SetFlags(CcKind::kLogic, bytes, result); break;
+    case Op::kCmp:
+      c.SetFlags(CcKind::kSub, bytes, result, src);
+      break;
+    case Op::kSbb:
+      c.SetFlags(CcKind::kSbb, bytes, result, src, carry);
+      break;
+    default:
+      c.SetFlags(CcKind::kLogic, bytes, result);
+      break;
   }
 }
 
@@ -94,7 +148,8 @@ void IncDec(TranslatorContext& c) {
   Value one = Value::Imm(t, 1);
   Value result;
   if (Locked(c)) {
-    Value old = e.AtomicRmw(AtomicOp::kAdd, c.Address(), kInc ? one : Value::Imm(t, ir::TypeMask(t)));
+    Value old =
+        e.AtomicRmw(AtomicOp::kAdd, c.Address(), kInc ? one : Value::Imm(t, ir::TypeMask(t)));
     result = kInc ? e.Add(old, one) : e.Sub(old, one);
   } else {
     result = kInc ? e.Add(c.Read(0), one) : e.Sub(c.Read(0), one);

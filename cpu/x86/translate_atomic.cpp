@@ -5,7 +5,6 @@
 
 #include <cstring>
 
-
 #include "cpu/x86/cpu.h"
 #include "cpu/x86/helpers.h"
 #include "cpu/x86/translate_families.h"

@@ -80,10 +80,10 @@ void Jcxz(TranslatorContext& c) {
 }  // namespace
 
 void RegisterBranch(HandlerTable& t) {
-  for (Mnemonic m : {Mnemonic::kJO, Mnemonic::kJNO, Mnemonic::kJB, Mnemonic::kJAE, Mnemonic::kJE,
-                     Mnemonic::kJNE, Mnemonic::kJBE, Mnemonic::kJA, Mnemonic::kJS, Mnemonic::kJNS,
-                     Mnemonic::kJP, Mnemonic::kJNP, Mnemonic::kJL, Mnemonic::kJGE, Mnemonic::kJLE,
-                     Mnemonic::kJG})
+  for (Mnemonic m :
+       {Mnemonic::kJO, Mnemonic::kJNO, Mnemonic::kJB, Mnemonic::kJAE, Mnemonic::kJE, Mnemonic::kJNE,
+        Mnemonic::kJBE, Mnemonic::kJA, Mnemonic::kJS, Mnemonic::kJNS, Mnemonic::kJP, Mnemonic::kJNP,
+        Mnemonic::kJL, Mnemonic::kJGE, Mnemonic::kJLE, Mnemonic::kJG})
     t.Add(m, Jcc);
   t.Add(Mnemonic::kJMP, Jmp);
   t.Add(Mnemonic::kCALL, Call);

@@ -54,7 +54,8 @@ void Sahf(TranslatorContext& c) {
 
 /// SALC (undocumented D6, outside 64-bit mode): AL = CF ? 0xFF : 0.
 void Salc(TranslatorContext& c) {
-  c.SetReg(kRax, 1, c.e.Select(c.Carry(), ir::Value::Imm(Type::kU8, 0xFF), ir::Value::Imm(Type::kU8, 0)));
+  c.SetReg(kRax, 1,
+           c.e.Select(c.Carry(), ir::Value::Imm(Type::kU8, 0xFF), ir::Value::Imm(Type::kU8, 0)));
 }
 
 /// CLFLUSH/CLFLUSHOPT/CLWB: no cache to write back, but the access rights and faults of a
@@ -101,7 +102,8 @@ void RegisterMisc(HandlerTable& t) {
   for (Mnemonic m : {Mnemonic::kPREFETCHT0, Mnemonic::kPREFETCHT1, Mnemonic::kPREFETCHT2,
                      Mnemonic::kPREFETCHNTA, Mnemonic::kPREFETCHW, Mnemonic::kPREFETCH})
     t.Add(m, Nop);
-  for (Mnemonic m : {Mnemonic::kCLFLUSH, Mnemonic::kCLFLUSHOPT, Mnemonic::kCLWB}) t.Add(m, CacheLineFlush);
+  for (Mnemonic m : {Mnemonic::kCLFLUSH, Mnemonic::kCLFLUSHOPT, Mnemonic::kCLWB})
+    t.Add(m, CacheLineFlush);
   for (Mnemonic m : {Mnemonic::kLFENCE, Mnemonic::kSFENCE, Mnemonic::kMFENCE}) t.Add(m, Fence);
 }
 

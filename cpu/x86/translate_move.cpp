@@ -20,15 +20,18 @@ void Mov(TranslatorContext& c) {
       // MOV Sreg, r/m16 (SDM Vol. 2B MOV): CS cannot be loaded this way (#UD).
       Seg seg = static_cast<Seg>(c.d->operands[0].reg);
       if (seg == Seg::kCS) return c.Raise(6);
-      Value sel = c.d->operands[1].kind == OperandKind::kMem ? c.Load(Type::kU16, c.Address(2, false))
-                                                              : c.GetReg(c.d->operands[1].reg, 2);
+      Value sel = c.d->operands[1].kind == OperandKind::kMem
+                      ? c.Load(Type::kU16, c.Address(2, false))
+                      : c.GetReg(c.d->operands[1].reg, 2);
       return c.LoadSegmentAndEnd(seg, sel);
     }
     // MOV r/m, Sreg: a register destination gets the selector zero-extended (32/64-bit
     // operand size), a memory destination is always 16 bits (SDM Vol. 2B MOV, note).
     Value sel = c.Read(1);
-    if (c.d->operands[0].kind == OperandKind::kMem) c.Store(c.Address(2), sel);
-    else c.Write(0, c.e.ZExt(TypeOf(c, 0), sel));
+    if (c.d->operands[0].kind == OperandKind::kMem)
+      c.Store(c.Address(2), sel);
+    else
+      c.Write(0, c.e.ZExt(TypeOf(c, 0), sel));
     return;
   }
   c.Write(0, c.ReadAs(1, TypeOf(c, 0)));
@@ -46,8 +49,9 @@ void Lea(TranslatorContext& c) {
 void Xchg(TranslatorContext& c) {
   auto& e = c.e;
   // With a memory operand XCHG is locked whether or not LOCK is given (SDM Vol. 2B XCHG).
-  unsigned mem = c.d->operands[0].kind == OperandKind::kMem ? 0
-                 : c.d->operands[1].kind == OperandKind::kMem ? 1 : 2;
+  unsigned mem = c.d->operands[0].kind == OperandKind::kMem   ? 0
+                 : c.d->operands[1].kind == OperandKind::kMem ? 1
+                                                              : 2;
   if (mem != 2) {
     unsigned reg = 1 - mem;
     Value v = c.Read(reg);
@@ -82,7 +86,9 @@ void Cmov(TranslatorContext& c) {
   c.Write(0, c.e.Select(cond, src, c.Read(0)));
 }
 
-void Setcc(TranslatorContext& c) { c.Write(0, c.e.ZExt(Type::kU8, c.Condition(ConditionOf(*c.d)))); }
+void Setcc(TranslatorContext& c) {
+  c.Write(0, c.e.ZExt(Type::kU8, c.Condition(ConditionOf(*c.d))));
+}
 
 void Bswap(TranslatorContext& c) {
   unsigned bytes = c.d->operands[0].size;

@@ -326,15 +326,18 @@ uint64_t StringOpHelper(jit::ExecEnv* env, uint64_t descriptor, uint64_t) {
       // Segmentation comes before paging, access by access: the source element's checks, then
       // the destination's (a source #PF is reported before a destination #GP).
       const uint8_t sb = mode.seg[r.d.src_seg], db = mode.seg[kEs];
-      uint64_t sfit = uses_src ? SegmentFit(s.seg[r.d.src_seg], sb, false, r.si, r.size, r.step) : ~uint64_t{0};
-      uint64_t dfit = uses_dst ? SegmentFit(s.seg[kEs], db, writes, r.di, r.size, r.step) : ~uint64_t{0};
+      uint64_t sfit =
+          uses_src ? SegmentFit(s.seg[r.d.src_seg], sb, false, r.si, r.size, r.step) : ~uint64_t{0};
+      uint64_t dfit =
+          uses_dst ? SegmentFit(s.seg[kEs], db, writes, r.di, r.size, r.step) : ~uint64_t{0};
       if (sfit == 0) {
         cpu.RaiseException(r.d.src_seg == kSs ? kSS : kGP, true, 0);
         break;
       }
       if (dfit == 0) {
         HostPage probe{};
-        if (uses_src && ResolvePage(cpu, s, r.LinearOf(r.src_base, r.si), false, &probe) == PageStatus::kFault)
+        if (uses_src &&
+            ResolvePage(cpu, s, r.LinearOf(r.src_base, r.si), false, &probe) == PageStatus::kFault)
           break;
         cpu.RaiseException(kGP, true, 0);  // ES is never the stack segment
         break;

@@ -1,6 +1,6 @@
 // Control transfers that change CS: INT n, INT3, INTO, INT1, IRET, far JMP/CALL, RETF (SDM
-// Vol. 2A INT n/INTO/INT3/INT1, IRET, JMP, CALL; Vol. 2B RET). The work happens in interrupts.cpp; these handlers
-// set up the return address and end the block, since CS, CPL and the stack change.
+// Vol. 2A INT n/INTO/INT3/INT1, IRET, JMP, CALL; Vol. 2B RET). The work happens in interrupts.cpp;
+// these handlers set up the return address and end the block, since CS, CPL and the stack change.
 
 #include <cstddef>
 
@@ -70,7 +70,8 @@ void FarJumpCall(TranslatorContext& c) {
     offset = e.ZExt(Type::kU64, c.Load(TranslatorContext::SizeType(bytes), addr));
     selector = e.ZExt(Type::kU64, c.Load(Type::kU16, e.Add(addr, IrEmitter::Imm64(bytes))));
   }
-  Value packed = e.Or(IrEmitter::Imm64((kCall ? 1 : 0) | (bytes << 8)), e.Shl(selector, IrEmitter::Imm8(16)));
+  Value packed =
+      e.Or(IrEmitter::Imm64((kCall ? 1 : 0) | (bytes << 8)), e.Shl(selector, IrEmitter::Imm8(16)));
   e.StoreState(kRipOffset, IrEmitter::Imm64(c.next_pc));
   c.Call(HelperId::kFarTransfer, Type::kVoid, packed, offset);
   e.Exit();

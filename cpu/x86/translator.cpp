@@ -144,11 +144,16 @@ Value TranslatorContext::Address(unsigned size, bool write) {
 Value TranslatorContext::Read(unsigned i) {
   const Operand& op = d->operands[i];
   switch (op.kind) {
-    case OperandKind::kGpr: return GetReg(op.reg, op.size);
-    case OperandKind::kImm: return Value::Imm(SizeType(op.size), static_cast<uint64_t>(d->imm[op.reg]));
-    case OperandKind::kMem: return Load(SizeType(op.size), Address(op.size, false));
-    case OperandKind::kSeg: return e.LoadState(Type::kU16, SegSelectorOffset(op.reg));
-    default: return Value::Imm(SizeType(op.size ? op.size : 8), 0);
+    case OperandKind::kGpr:
+      return GetReg(op.reg, op.size);
+    case OperandKind::kImm:
+      return Value::Imm(SizeType(op.size), static_cast<uint64_t>(d->imm[op.reg]));
+    case OperandKind::kMem:
+      return Load(SizeType(op.size), Address(op.size, false));
+    case OperandKind::kSeg:
+      return e.LoadState(Type::kU16, SegSelectorOffset(op.reg));
+    default:
+      return Value::Imm(SizeType(op.size ? op.size : 8), 0);
   }
 }
 
@@ -157,9 +162,14 @@ Value TranslatorContext::ReadAs(unsigned i, Type t) { return e.ZExt(t, Read(i));
 void TranslatorContext::Write(unsigned i, Value v) {
   const Operand& op = d->operands[i];
   switch (op.kind) {
-    case OperandKind::kGpr: SetReg(op.reg, op.size, v); break;
-    case OperandKind::kMem: Store(Address(op.size, true), e.ZExt(SizeType(op.size), v)); break;
-    default: break;
+    case OperandKind::kGpr:
+      SetReg(op.reg, op.size, v);
+      break;
+    case OperandKind::kMem:
+      Store(Address(op.size, true), e.ZExt(SizeType(op.size), v));
+      break;
+    default:
+      break;
   }
 }
 
@@ -206,21 +216,40 @@ void TranslatorContext::SetFlags(CcKind kind, unsigned bytes, Value dst, Value s
 }
 
 Value TranslatorContext::Condition(Cond cc) {
-  if (!cc_.valid) return e.Trunc(Type::kU1, Call(HelperId::kEvalCondition, Type::kU64, ir::IrEmitter::Imm64(cc)));
+  if (!cc_.valid)
+    return e.Trunc(Type::kU1, Call(HelperId::kEvalCondition, Type::kU64, ir::IrEmitter::Imm64(cc)));
   if (cc_.kind == CcKind::kEflags) {
     // Materialised flags: test the bits as Table B-1 defines the condition.
     Value f = cc_.dst;
-    auto bit = [&](uint64_t mask) { return e.Ne(e.And(f, ir::IrEmitter::Imm64(mask)), ir::IrEmitter::Imm64(0)); };
+    auto bit = [&](uint64_t mask) {
+      return e.Ne(e.And(f, ir::IrEmitter::Imm64(mask)), ir::IrEmitter::Imm64(0));
+    };
     Value r;
     switch (cc & ~1) {
-      case kO: r = bit(kOf); break;
-      case kB: r = bit(kCf); break;
-      case kE: r = bit(kZf); break;
-      case kBe: r = bit(kCf | kZf); break;
-      case kS: r = bit(kSf); break;
-      case kP: r = bit(kPf); break;
-      case kL: r = e.Xor(bit(kSf), bit(kOf)); break;
-      default: r = e.Or(bit(kZf), e.Xor(bit(kSf), bit(kOf))); break;
+      case kO:
+        r = bit(kOf);
+        break;
+      case kB:
+        r = bit(kCf);
+        break;
+      case kE:
+        r = bit(kZf);
+        break;
+      case kBe:
+        r = bit(kCf | kZf);
+        break;
+      case kS:
+        r = bit(kSf);
+        break;
+      case kP:
+        r = bit(kPf);
+        break;
+      case kL:
+        r = e.Xor(bit(kSf), bit(kOf));
+        break;
+      default:
+        r = e.Or(bit(kZf), e.Xor(bit(kSf), bit(kOf)));
+        break;
     }
     return (cc & 1) ? e.Xor(r, ir::IrEmitter::True()) : r;
   }
@@ -255,13 +284,15 @@ Value TranslatorContext::ArithFlags() {
 }
 
 Value TranslatorContext::Rflags() {
-  Value other = e.And(e.LoadState(Type::kU64, kRflagsOffset), ir::IrEmitter::Imm64(~uint64_t{kArithFlags}));
+  Value other =
+      e.And(e.LoadState(Type::kU64, kRflagsOffset), ir::IrEmitter::Imm64(~uint64_t{kArithFlags}));
   return e.Or(e.Or(other, ArithFlags()), ir::IrEmitter::Imm64(kFixedOne));
 }
 
 void TranslatorContext::SetArithFlags(Value arith) {
   arith = e.And(e.ZExt(Type::kU64, arith), ir::IrEmitter::Imm64(kArithFlags));
-  Value other = e.And(e.LoadState(Type::kU64, kRflagsOffset), ir::IrEmitter::Imm64(~uint64_t{kArithFlags}));
+  Value other =
+      e.And(e.LoadState(Type::kU64, kRflagsOffset), ir::IrEmitter::Imm64(~uint64_t{kArithFlags}));
   e.StoreState(kRflagsOffset, e.Or(other, arith));
   e.StoreState(kCcOpOffset, Value::Imm(Type::kU32, CcOp(CcKind::kEflags, 0)));
   cc_ = {true, CcKind::kEflags, 8, arith, {}, {}};
@@ -270,8 +301,8 @@ void TranslatorContext::SetArithFlags(Value arith) {
 // --- control --------------------------------------------------------------------------------
 
 void TranslatorContext::Raise(uint8_t vector, bool has_error, uint32_t error) {
-  Call(HelperId::kRaiseException, Type::kVoid, ir::IrEmitter::Imm64(vector | (has_error ? 0x100u : 0)),
-       ir::IrEmitter::Imm64(error));
+  Call(HelperId::kRaiseException, Type::kVoid,
+       ir::IrEmitter::Imm64(vector | (has_error ? 0x100u : 0)), ir::IrEmitter::Imm64(error));
   e.Exit();
   end_block = true;
 }
@@ -297,7 +328,8 @@ uint64_t TranslatorContext::IpMask(uint64_t target, unsigned op_bytes) const {
 Value TranslatorContext::IpMask(Value target, unsigned op_bytes) {
   Value t64 = e.ZExt(Type::kU64, target);
   if (op_bytes == 2) return e.And(t64, ir::IrEmitter::Imm64(0xFFFF));
-  if (op_bytes == 4 || mode.code != CodeSize::k64) return e.And(t64, ir::IrEmitter::Imm64(0xFFFFFFFF));
+  if (op_bytes == 4 || mode.code != CodeSize::k64)
+    return e.And(t64, ir::IrEmitter::Imm64(0xFFFFFFFF));
   return t64;
 }
 
@@ -310,8 +342,10 @@ void ReportUnimplemented(Mnemonic m) {
   std::lock_guard lock(mutex);
   if (seen.test(static_cast<size_t>(m))) return;
   seen.set(static_cast<size_t>(m));
-  std::fprintf(stderr, "vireo: note: the guest used '%s', which Vireo does not implement yet; "
-               "it raises #UD\n", MnemonicName(m));
+  std::fprintf(stderr,
+               "vireo: note: the guest used '%s', which Vireo does not implement yet; "
+               "it raises #UD\n",
+               MnemonicName(m));
 }
 
 ir::Block Translator::Translate(uint64_t rip, uint64_t cs_base, bool* fetch_fault,
@@ -346,12 +380,15 @@ ir::Block Translator::Translate(uint64_t rip, uint64_t cs_base, bool* fetch_faul
     ctx.pc = pc;
     if (status != DecodeStatus::kOk) {
       // SDM Vol. 2A 2.3.11: more than 15 bytes is #GP(0); otherwise an invalid opcode is #UD.
-      if (status == DecodeStatus::kTooLong) ctx.Raise(13, true, 0);
-      else ctx.Raise(6);
+      if (status == DecodeStatus::kTooLong)
+        ctx.Raise(13, true, 0);
+      else
+        ctx.Raise(6);
       break;
     }
     ctx.d = &d;
-    ctx.next_pc = wide ? pc + d.length : ctx.IpMask(pc + d.length, mode_.code == CodeSize::k16 ? 2 : 4);
+    ctx.next_pc =
+        wide ? pc + d.length : ctx.IpMask(pc + d.length, mode_.code == CodeSize::k16 ? 2 : 4);
     TranslateFn handler = HandlerFor(d.mnemonic);
     if (handler == nullptr) {
       ReportUnimplemented(d.mnemonic);

@@ -37,12 +37,12 @@ struct TranslationMode {
   /// CR0/CR4 bits that decide whether x87/MMX/SSE instructions raise #UD, #NM or #MF
   /// (SDM Vol. 3A 2.5, Table 2-2 / 13.1): so those checks cost nothing at run time.
   enum FpuBits : uint8_t {
-    kFpuMp = 1,          ///< CR0.MP
-    kFpuEm = 2,          ///< CR0.EM: x87 and MMX/SSE raise #NM / #UD
-    kFpuTs = 4,          ///< CR0.TS: first FPU/SSE use raises #NM
-    kFpuNe = 8,          ///< CR0.NE: native #MF (else IGNNE#/FERR# PC style)
-    kFpuOsfxsr = 16,     ///< CR4.OSFXSR: SSE allowed, FXSAVE saves XMM
-    kFpuOsxmmexcpt = 32, ///< CR4.OSXMMEXCPT: unmasked SIMD FP exceptions raise #XM (else #UD)
+    kFpuMp = 1,           ///< CR0.MP
+    kFpuEm = 2,           ///< CR0.EM: x87 and MMX/SSE raise #NM / #UD
+    kFpuTs = 4,           ///< CR0.TS: first FPU/SSE use raises #NM
+    kFpuNe = 8,           ///< CR0.NE: native #MF (else IGNNE#/FERR# PC style)
+    kFpuOsfxsr = 16,      ///< CR4.OSFXSR: SSE allowed, FXSAVE saves XMM
+    kFpuOsxmmexcpt = 32,  ///< CR4.OSXMMEXCPT: unmasked SIMD FP exceptions raise #XM (else #UD)
   };
   uint8_t fpu = 0;
 
@@ -56,25 +56,28 @@ using CodeFetcher = std::function<size_t(uint64_t linear, uint8_t* out, size_t m
 
 /// Helper ids for CallHelper (index into the table built in helpers.cpp).
 enum class HelperId : uint32_t {
-  kRaiseException,   ///< a = vector | (has_error << 8), b = error code; always faults
-  kComputeFlags,     ///< -> the six arithmetic RFLAGS bits from the lazy state
-  kEvalCondition,    ///< a = condition code -> 0/1
-  kCpuid,            ///< executes CPUID on the state's EAX/ECX, writes EAX..EDX
-  kRdtsc,            ///< writes EDX:EAX
-  kDivide,           ///< a = divisor, b = size_log2 | signed << 2; may raise #DE
-  kHalt,             ///< HLT: the vCPU sleeps until an interrupt
-  kPdep,             ///< BMI2 PDEP: a = source, b = mask (translate_bits.cpp)
-  kPext,             ///< BMI2 PEXT: a = source, b = mask (translate_bits.cpp)
-  kCmpxchg16b,       ///< CMPXCHG8B/16B: a = linear address, b = operand bytes (translate_atomic.cpp)
-  kStringOp,         ///< MOVS/STOS/LODS/CMPS/SCAS (REP): a = packed descriptor (translate_string.cpp)
-  kLoadSegment,      ///< MOV/POP/Lxx to a segment register: a = selector, b = SegReg (segments.cpp)
-  kX87,              ///< x87 operations: a = packed operation, b = operand (translate_x87.cpp)
-  kVector,           ///< MMX/SSE operations: a = packed operation, b = operand (translate_sse.cpp)
-  kFpuState,         ///< FXSAVE/FXRSTOR/XSAVE/XRSTOR/XSETBV...: a = packed, b = address (translate_sse.cpp)
-  kSoftwareInterrupt,  ///< INT n/INT3/INTO/INT1: a = vector | source << 8, b = condition (interrupts.cpp)
+  kRaiseException,  ///< a = vector | (has_error << 8), b = error code; always faults
+  kComputeFlags,    ///< -> the six arithmetic RFLAGS bits from the lazy state
+  kEvalCondition,   ///< a = condition code -> 0/1
+  kCpuid,           ///< executes CPUID on the state's EAX/ECX, writes EAX..EDX
+  kRdtsc,           ///< writes EDX:EAX
+  kDivide,          ///< a = divisor, b = size_log2 | signed << 2; may raise #DE
+  kHalt,            ///< HLT: the vCPU sleeps until an interrupt
+  kPdep,            ///< BMI2 PDEP: a = source, b = mask (translate_bits.cpp)
+  kPext,            ///< BMI2 PEXT: a = source, b = mask (translate_bits.cpp)
+  kCmpxchg16b,      ///< CMPXCHG8B/16B: a = linear address, b = operand bytes (translate_atomic.cpp)
+  kStringOp,     ///< MOVS/STOS/LODS/CMPS/SCAS (REP): a = packed descriptor (translate_string.cpp)
+  kLoadSegment,  ///< MOV/POP/Lxx to a segment register: a = selector, b = SegReg (segments.cpp)
+  kX87,          ///< x87 operations: a = packed operation, b = operand (translate_x87.cpp)
+  kVector,       ///< MMX/SSE operations: a = packed operation, b = operand (translate_sse.cpp)
+  kFpuState,     ///< FXSAVE/FXRSTOR/XSAVE/XRSTOR/XSETBV...: a = packed, b = address
+                 ///< (translate_sse.cpp)
+  kSoftwareInterrupt,  ///< INT n/INT3/INTO/INT1: a = vector | source << 8, b = condition
+                       ///< (interrupts.cpp)
   kInterruptReturn,    ///< IRET: a = operand bytes (interrupts.cpp)
   kFarTransfer,        ///< far JMP/CALL/RETF: a = kind | bytes << 8 | selector << 16, b = offset
-  kSystem,          ///< system instructions: a = SysOp | parameters << 8, b = operand (translate_system.cpp)
+  kSystem,             ///< system instructions: a = SysOp | parameters << 8, b = operand
+                       ///< (translate_system.cpp)
   kCount
 };
 
@@ -106,8 +109,7 @@ class TranslatorContext {
   using Value = ir::Value;
   using Type = ir::Type;
 
-  TranslatorContext(ir::Block& block, const TranslationMode& mode)
-      : e(block), mode(mode) {}
+  TranslatorContext(ir::Block& block, const TranslationMode& mode) : e(block), mode(mode) {}
 
   ir::IrEmitter e;
   const TranslationMode& mode;

@@ -35,8 +35,9 @@ void ToBcd(F80 a, uint8_t bytes[10], Env& env) {
     const int e = x.exp - kBias;
     if (e >= 60) return indefinite();  // >= 2^60 > 10^18
     bool inexact = false, up = false;
-    m = e >= 63 ? x.sig : static_cast<uint64_t>(
-                              RoundShift(x.sig, 63 - e, x.sign, RoundingOf(env), &inexact, &up));
+    m = e >= 63 ? x.sig
+                : static_cast<uint64_t>(
+                      RoundShift(x.sig, 63 - e, x.sign, RoundingOf(env), &inexact, &up));
     if (m >= 1000000000000000000ull) return indefinite();
     if (inexact) env.status |= kPe;
     if (up) env.status |= kC1;

@@ -35,16 +35,22 @@ Order Compare(F80 a, F80 b, bool quiet, Env& env) {
         const uint64_t mb = kb == Kind::kInfinity ? 0 : Unpack(b).sig;
         int magnitude = ea != eb ? (ea < eb ? -1 : 1) : (ma != mb ? (ma < mb ? -1 : 1) : 0);
         if (sa) magnitude = -magnitude;
-        order = magnitude == 0 ? Order::kEqual
-                               : magnitude < 0 ? Order::kLess : Order::kGreater;
+        order = magnitude == 0 ? Order::kEqual : magnitude < 0 ? Order::kLess : Order::kGreater;
       }
     }
   }
   switch (order) {
-    case Order::kGreater: break;
-    case Order::kLess: env.status |= kC0; break;
-    case Order::kEqual: env.status |= kC3; break;
-    case Order::kUnordered: env.status |= kC3 | kC2 | kC0; break;
+    case Order::kGreater:
+      break;
+    case Order::kLess:
+      env.status |= kC0;
+      break;
+    case Order::kEqual:
+      env.status |= kC3;
+      break;
+    case Order::kUnordered:
+      env.status |= kC3 | kC2 | kC0;
+      break;
   }
   return order;
 }
@@ -52,10 +58,14 @@ Order Compare(F80 a, F80 b, bool quiet, Env& env) {
 uint32_t ComiFlags(Order order) {
   // ZF 0x40, PF 0x04, CF 0x01 (SDM Vol. 2 FCOMI Table 3-31).
   switch (order) {
-    case Order::kGreater: return 0;
-    case Order::kLess: return 0x01;
-    case Order::kEqual: return 0x40;
-    case Order::kUnordered: return 0x45;
+    case Order::kGreater:
+      return 0;
+    case Order::kLess:
+      return 0x01;
+    case Order::kEqual:
+      return 0x40;
+    case Order::kUnordered:
+      return 0x45;
   }
   return 0x45;
 }

@@ -110,8 +110,7 @@ uint64_t ToBinary(F80 a, Format f, Env& env) {
     if (e > f.Bias()) {
       // Masked overflow (SDM Vol. 1 4.9.1.4): infinity or the largest finite value.
       env.status |= kOe | kPe;
-      const bool to_infinity =
-          rc == kNearest || (rc == kUp && !x.sign) || (rc == kDown && x.sign);
+      const bool to_infinity = rc == kNearest || (rc == kUp && !x.sign) || (rc == kDown && x.sign);
       if (to_infinity) {
         env.status |= kC1;
         return sign_bit | inf;

@@ -28,14 +28,26 @@ uint16_t Examine(F80 v, bool empty) {
     code = kC3 | kC0;
   } else {
     switch (Classify(v)) {
-      case Kind::kUnsupported: code = 0; break;
+      case Kind::kUnsupported:
+        code = 0;
+        break;
       case Kind::kQNaN:
-      case Kind::kSNaN: code = kC0; break;
-      case Kind::kNormal: code = kC2; break;
-      case Kind::kInfinity: code = kC2 | kC0; break;
-      case Kind::kZero: code = kC3; break;
+      case Kind::kSNaN:
+        code = kC0;
+        break;
+      case Kind::kNormal:
+        code = kC2;
+        break;
+      case Kind::kInfinity:
+        code = kC2 | kC0;
+        break;
+      case Kind::kZero:
+        code = kC3;
+        break;
       case Kind::kDenormal:
-      case Kind::kPseudoDenormal: code = kC3 | kC2; break;
+      case Kind::kPseudoDenormal:
+        code = kC3 | kC2;
+        break;
     }
   }
   return code | (SignOf(v) ? kC1 : 0);

@@ -64,8 +64,8 @@ F80 Div(F80 a, F80 b, Env& env) {
   const uint64_t q2 = static_cast<uint64_t>(n2 / y.sig);
   const bool sticky = (n2 % y.sig) != 0;
   const U128 quotient = (U128(q1) << 64) | q2 | sticky;
-  return RoundPack(sign, x.exp - y.exp + kBias - (smaller ? 1 : 0), quotient,
-                   PrecisionBits(env), env);
+  return RoundPack(sign, x.exp - y.exp + kBias - (smaller ? 1 : 0), quotient, PrecisionBits(env),
+                   env);
 }
 
 }  // namespace vireo::x87

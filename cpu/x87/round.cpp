@@ -16,8 +16,7 @@ F80 Overflow(bool sign, int precision, Env& env) {
   // SDM Vol. 1 Table 4-10: masked overflow gives infinity or the largest finite value.
   env.status |= kOe | kPe;
   const int rc = RoundingOf(env);
-  const bool to_infinity =
-      rc == kNearest || (rc == kUp && !sign) || (rc == kDown && sign);
+  const bool to_infinity = rc == kNearest || (rc == kUp && !sign) || (rc == kDown && sign);
   if (to_infinity) {
     env.status |= kC1;
     return Infinity(sign);
@@ -29,9 +28,12 @@ F80 Overflow(bool sign, int precision, Env& env) {
 
 int PrecisionBits(const Env& env) {
   switch ((env.control >> 8) & 3) {
-    case 0: return 24;
-    case 2: return 53;
-    default: return 64;  // 01 is reserved; the x87 rounds to 64 bits
+    case 0:
+      return 24;
+    case 2:
+      return 53;
+    default:
+      return 64;  // 01 is reserved; the x87 rounds to 64 bits
   }
 }
 
@@ -58,10 +60,17 @@ U128 RoundShift(U128 v, int shift, bool sign, int rounding, bool* inexact, bool*
   *inexact = half || rest != 0;
   bool increment = false;
   switch (rounding) {
-    case kNearest: increment = half && (rest != 0 || (q & 1)); break;
-    case kDown: increment = *inexact && sign; break;
-    case kUp: increment = *inexact && !sign; break;
-    default: break;
+    case kNearest:
+      increment = half && (rest != 0 || (q & 1));
+      break;
+    case kDown:
+      increment = *inexact && sign;
+      break;
+    case kUp:
+      increment = *inexact && !sign;
+      break;
+    default:
+      break;
   }
   *up = increment;
   return q + increment;

@@ -5,10 +5,10 @@
 // carry its own approximation errors); bit-exact software transcendentals are future work.
 #include "cpu/x87/transcendental.h"
 
-#include "cpu/x87/internal.h"
-
 #include <cfloat>
 #include <cmath>
+
+#include "cpu/x87/internal.h"
 
 namespace vireo::x87 {
 

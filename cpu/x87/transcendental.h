@@ -10,15 +10,23 @@
 namespace vireo::x87 {
 
 /// The transcendental operations.
-enum class Transcendental : uint8_t { kSin, kCos, kSinCos, kTan, kAtan, kExp2M1, kYLog2X,
-                                      kYLog2XP1 };
+enum class Transcendental : uint8_t {
+  kSin,
+  kCos,
+  kSinCos,
+  kTan,
+  kAtan,
+  kExp2M1,
+  kYLog2X,
+  kYLog2XP1
+};
 
 /// The results of one transcendental instruction. For kSin/kCos/kTan with |ST(0)| >= 2^63 the
 /// x87 sets C2 and leaves ST(0) unchanged (result0 = the operand, `pushed` false).
 struct TranscendentalResult {
-  F80 result0;   // the new ST(0) (FSINCOS: the cosine; FPTAN: 1.0), or the popped-to result
-  F80 result1;   // FSINCOS: the sine (new ST(1)); FPTAN: the tangent (new ST(1))
-  bool pushed;   // FSINCOS/FPTAN pushed (C2 clear)
+  F80 result0;  // the new ST(0) (FSINCOS: the cosine; FPTAN: 1.0), or the popped-to result
+  F80 result1;  // FSINCOS: the sine (new ST(1)); FPTAN: the tangent (new ST(1))
+  bool pushed;  // FSINCOS/FPTAN pushed (C2 clear)
 };
 
 /// Runs one transcendental. st0/st1 are ST(0)/ST(1) before the instruction. FPATAN, FYL2X and

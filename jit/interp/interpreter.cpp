@@ -1,8 +1,8 @@
 #include "jit/interp/interpreter.h"
 
 #include <cstring>
-#include <type_traits>
 #include <stdexcept>
+#include <type_traits>
 
 #include "jit/ir/semantics.h"
 
@@ -15,12 +15,41 @@ using ir::Type;
 
 // Handler labels, in the order of this enum; Execute() publishes their addresses.
 enum Handler : uint16_t {
-  kLoadState8, kLoadState16, kLoadState32, kLoadState64,
-  kStoreState8, kStoreState16, kStoreState32, kStoreState64,
-  kLoadMem8, kLoadMem16, kLoadMem32, kLoadMem64,
-  kStoreMem8, kStoreMem16, kStoreMem32, kStoreMem64,
-  kAddH, kSubH, kAndH, kOrH, kXorH, kEqH, kNeH, kUltH, kUleH, kSelectH, kCopyH, kMaskH,
-  kGenericH, kCallHelperH, kAtomicRmwH, kAtomicCmpXchgH, kTrapH, kEndH, kHandlerCount
+  kLoadState8,
+  kLoadState16,
+  kLoadState32,
+  kLoadState64,
+  kStoreState8,
+  kStoreState16,
+  kStoreState32,
+  kStoreState64,
+  kLoadMem8,
+  kLoadMem16,
+  kLoadMem32,
+  kLoadMem64,
+  kStoreMem8,
+  kStoreMem16,
+  kStoreMem32,
+  kStoreMem64,
+  kAddH,
+  kSubH,
+  kAndH,
+  kOrH,
+  kXorH,
+  kEqH,
+  kNeH,
+  kUltH,
+  kUleH,
+  kSelectH,
+  kCopyH,
+  kMaskH,
+  kGenericH,
+  kCallHelperH,
+  kAtomicRmwH,
+  kAtomicCmpXchgH,
+  kTrapH,
+  kEndH,
+  kHandlerCount
 };
 
 const void* const* g_labels = nullptr;
@@ -37,22 +66,32 @@ void* AtomicHostAddress(ExecEnv& env, uint64_t addr, unsigned bytes) {
 template <class T>
 T ApplyAtomic(T* p, ir::AtomicOp op, T v) {
   switch (op) {
-    case ir::AtomicOp::kAdd: return __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST);
-    case ir::AtomicOp::kAnd: return __atomic_fetch_and(p, v, __ATOMIC_SEQ_CST);
-    case ir::AtomicOp::kOr: return __atomic_fetch_or(p, v, __ATOMIC_SEQ_CST);
-    case ir::AtomicOp::kXor: return __atomic_fetch_xor(p, v, __ATOMIC_SEQ_CST);
-    case ir::AtomicOp::kExchange: return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST);
+    case ir::AtomicOp::kAdd:
+      return __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST);
+    case ir::AtomicOp::kAnd:
+      return __atomic_fetch_and(p, v, __ATOMIC_SEQ_CST);
+    case ir::AtomicOp::kOr:
+      return __atomic_fetch_or(p, v, __ATOMIC_SEQ_CST);
+    case ir::AtomicOp::kXor:
+      return __atomic_fetch_xor(p, v, __ATOMIC_SEQ_CST);
+    case ir::AtomicOp::kExchange:
+      return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST);
   }
   return 0;
 }
 
 uint64_t Combine(ir::AtomicOp op, uint64_t old, uint64_t v, uint64_t mask) {
   switch (op) {
-    case ir::AtomicOp::kAdd: return (old + v) & mask;
-    case ir::AtomicOp::kAnd: return old & v;
-    case ir::AtomicOp::kOr: return old | v;
-    case ir::AtomicOp::kXor: return old ^ v;
-    case ir::AtomicOp::kExchange: return v;
+    case ir::AtomicOp::kAdd:
+      return (old + v) & mask;
+    case ir::AtomicOp::kAnd:
+      return old & v;
+    case ir::AtomicOp::kOr:
+      return old | v;
+    case ir::AtomicOp::kXor:
+      return old ^ v;
+    case ir::AtomicOp::kExchange:
+      return v;
   }
   return v;
 }
@@ -62,10 +101,18 @@ bool AtomicRmw(ExecEnv& env, ir::AtomicOp op, uint64_t addr, uint64_t v, Type t,
   void* p = AtomicHostAddress(env, addr, bytes);
   if (p != nullptr) {
     switch (bytes) {
-      case 1: *old = ApplyAtomic(static_cast<uint8_t*>(p), op, static_cast<uint8_t>(v)); return true;
-      case 2: *old = ApplyAtomic(static_cast<uint16_t*>(p), op, static_cast<uint16_t>(v)); return true;
-      case 4: *old = ApplyAtomic(static_cast<uint32_t*>(p), op, static_cast<uint32_t>(v)); return true;
-      default: *old = ApplyAtomic(static_cast<uint64_t*>(p), op, v); return true;
+      case 1:
+        *old = ApplyAtomic(static_cast<uint8_t*>(p), op, static_cast<uint8_t>(v));
+        return true;
+      case 2:
+        *old = ApplyAtomic(static_cast<uint16_t*>(p), op, static_cast<uint16_t>(v));
+        return true;
+      case 4:
+        *old = ApplyAtomic(static_cast<uint32_t*>(p), op, static_cast<uint32_t>(v));
+        return true;
+      default:
+        *old = ApplyAtomic(static_cast<uint64_t*>(p), op, v);
+        return true;
     }
   }
   // Slow path (MMIO, misaligned, TLB miss): a plain read-modify-write. It is atomic with
@@ -88,10 +135,18 @@ bool AtomicCmpXchg(ExecEnv& env, uint64_t addr, uint64_t expected, uint64_t desi
   };
   if (p != nullptr) {
     switch (bytes) {
-      case 1: cas(static_cast<uint8_t*>(p)); return true;
-      case 2: cas(static_cast<uint16_t*>(p)); return true;
-      case 4: cas(static_cast<uint32_t*>(p)); return true;
-      default: cas(static_cast<uint64_t*>(p)); return true;
+      case 1:
+        cas(static_cast<uint8_t*>(p));
+        return true;
+      case 2:
+        cas(static_cast<uint16_t*>(p));
+        return true;
+      case 4:
+        cas(static_cast<uint32_t*>(p));
+        return true;
+      default:
+        cas(static_cast<uint64_t*>(p));
+        return true;
     }
   }
   if (!env.load_slow(&env, addr, bytes, old)) return false;
@@ -109,48 +164,76 @@ const void* Label(Handler h) {
 
 unsigned SizeIndex(Type t) {
   switch (t) {
-    case Type::kU8: return 0;
-    case Type::kU16: return 1;
-    case Type::kU32: return 2;
-    default: return 3;
+    case Type::kU8:
+      return 0;
+    case Type::kU16:
+      return 1;
+    case Type::kU32:
+      return 2;
+    default:
+      return 3;
   }
 }
 
 Handler HandlerFor(const ir::Inst& inst) {
   switch (inst.op) {
-    case Opcode::kLoadState: return static_cast<Handler>(kLoadState8 + SizeIndex(inst.type));
-    case Opcode::kStoreState: return static_cast<Handler>(kStoreState8 + SizeIndex(inst.args[0].type));
-    case Opcode::kLoadMem: return static_cast<Handler>(kLoadMem8 + SizeIndex(inst.type));
-    case Opcode::kStoreMem: return static_cast<Handler>(kStoreMem8 + SizeIndex(inst.args[1].type));
-    case Opcode::kAdd: return kAddH;
-    case Opcode::kSub: return kSubH;
-    case Opcode::kAnd: return kAndH;
-    case Opcode::kOr: return kOrH;
-    case Opcode::kXor: return kXorH;
-    case Opcode::kEq: return kEqH;
-    case Opcode::kNe: return kNeH;
-    case Opcode::kUlt: return kUltH;
-    case Opcode::kUle: return kUleH;
-    case Opcode::kSelect: return kSelectH;
-    case Opcode::kZExt: return kCopyH;  // slots hold zero-extended values already
-    case Opcode::kTrunc: return kMaskH;
-    case Opcode::kCallHelper: return kCallHelperH;
-    case Opcode::kAtomicRmw: return kAtomicRmwH;
-    case Opcode::kAtomicCmpXchg: return kAtomicCmpXchgH;
-    case Opcode::kTrap: return kTrapH;
-    default: return kGenericH;
+    case Opcode::kLoadState:
+      return static_cast<Handler>(kLoadState8 + SizeIndex(inst.type));
+    case Opcode::kStoreState:
+      return static_cast<Handler>(kStoreState8 + SizeIndex(inst.args[0].type));
+    case Opcode::kLoadMem:
+      return static_cast<Handler>(kLoadMem8 + SizeIndex(inst.type));
+    case Opcode::kStoreMem:
+      return static_cast<Handler>(kStoreMem8 + SizeIndex(inst.args[1].type));
+    case Opcode::kAdd:
+      return kAddH;
+    case Opcode::kSub:
+      return kSubH;
+    case Opcode::kAnd:
+      return kAndH;
+    case Opcode::kOr:
+      return kOrH;
+    case Opcode::kXor:
+      return kXorH;
+    case Opcode::kEq:
+      return kEqH;
+    case Opcode::kNe:
+      return kNeH;
+    case Opcode::kUlt:
+      return kUltH;
+    case Opcode::kUle:
+      return kUleH;
+    case Opcode::kSelect:
+      return kSelectH;
+    case Opcode::kZExt:
+      return kCopyH;  // slots hold zero-extended values already
+    case Opcode::kTrunc:
+      return kMaskH;
+    case Opcode::kCallHelper:
+      return kCallHelperH;
+    case Opcode::kAtomicRmw:
+      return kAtomicRmwH;
+    case Opcode::kAtomicCmpXchg:
+      return kAtomicCmpXchgH;
+    case Opcode::kTrap:
+      return kTrapH;
+    default:
+      return kGenericH;
   }
 }
 
 // Slot layout: [0] is an always-zero slot for absent operands, then constants, then results.
 RunResult Execute(const InterpBlock* block, ExecEnv* env) {
   static const void* const labels[kHandlerCount] = {
-      &&LoadState8, &&LoadState16, &&LoadState32, &&LoadState64,
+      &&LoadState8,  &&LoadState16,  &&LoadState32,  &&LoadState64,
       &&StoreState8, &&StoreState16, &&StoreState32, &&StoreState64,
-      &&LoadMem8, &&LoadMem16, &&LoadMem32, &&LoadMem64,
-      &&StoreMem8, &&StoreMem16, &&StoreMem32, &&StoreMem64,
-      &&AddH, &&SubH, &&AndH, &&OrH, &&XorH, &&EqH, &&NeH, &&UltH, &&UleH, &&SelectH, &&CopyH, &&MaskH,
-      &&GenericH, &&CallHelperH, &&AtomicRmwH, &&AtomicCmpXchgH, &&TrapH, &&EndH};
+      &&LoadMem8,    &&LoadMem16,    &&LoadMem32,    &&LoadMem64,
+      &&StoreMem8,   &&StoreMem16,   &&StoreMem32,   &&StoreMem64,
+      &&AddH,        &&SubH,         &&AndH,         &&OrH,
+      &&XorH,        &&EqH,          &&NeH,          &&UltH,
+      &&UleH,        &&SelectH,      &&CopyH,        &&MaskH,
+      &&GenericH,    &&CallHelperH,  &&AtomicRmwH,   &&AtomicCmpXchgH,
+      &&TrapH,       &&EndH};
   if (block == nullptr) {
     g_labels = labels;
     return {};
@@ -170,19 +253,19 @@ RunResult Execute(const InterpBlock* block, ExecEnv* env) {
   const InterpBlock::Op* op = block->ops.data();
   uint64_t pc;
 
-#define NEXT() goto* (++op)->label
-#define LOAD_STATE(bits)                                           \
-  {                                                                \
-    uint##bits##_t v;                                              \
-    std::memcpy(&v, state + op->imm, sizeof v);                    \
-    s[op->dst] = v;                                                \
-  }                                                                \
+#define NEXT() goto*(++op)->label
+#define LOAD_STATE(bits)                        \
+  {                                             \
+    uint##bits##_t v;                           \
+    std::memcpy(&v, state + op->imm, sizeof v); \
+    s[op->dst] = v;                             \
+  }                                             \
   NEXT();
-#define STORE_STATE(bits)                                          \
-  {                                                                \
-    uint##bits##_t v = static_cast<uint##bits##_t>(s[op->a]);      \
-    std::memcpy(state + op->imm, &v, sizeof v);                    \
-  }                                                                \
+#define STORE_STATE(bits)                                     \
+  {                                                           \
+    uint##bits##_t v = static_cast<uint##bits##_t>(s[op->a]); \
+    std::memcpy(state + op->imm, &v, sizeof v);               \
+  }                                                           \
   NEXT();
   // The TLB hit path: one compare on the page tag, one on the page offset (accesses that cross
   // a page take the slow path), then a host load at linear + addend.
@@ -212,41 +295,81 @@ RunResult Execute(const InterpBlock* block, ExecEnv* env) {
   }                                                                                    \
   NEXT();
 
-  goto* op->label;
+  goto * op->label;
 
-LoadState8: LOAD_STATE(8)
-LoadState16: LOAD_STATE(16)
-LoadState32: LOAD_STATE(32)
-LoadState64: LOAD_STATE(64)
-StoreState8: STORE_STATE(8)
-StoreState16: STORE_STATE(16)
-StoreState32: STORE_STATE(32)
-StoreState64: STORE_STATE(64)
-LoadMem8: LOAD_MEM(8)
-LoadMem16: LOAD_MEM(16)
-LoadMem32: LOAD_MEM(32)
-LoadMem64: LOAD_MEM(64)
-StoreMem8: STORE_MEM(8)
-StoreMem16: STORE_MEM(16)
-StoreMem32: STORE_MEM(32)
-StoreMem64: STORE_MEM(64)
-AddH: s[op->dst] = (s[op->a] + s[op->b]) & op->imm; NEXT();
-SubH: s[op->dst] = (s[op->a] - s[op->b]) & op->imm; NEXT();
-AndH: s[op->dst] = s[op->a] & s[op->b]; NEXT();
-OrH: s[op->dst] = s[op->a] | s[op->b]; NEXT();
-XorH: s[op->dst] = s[op->a] ^ s[op->b]; NEXT();
-EqH: s[op->dst] = s[op->a] == s[op->b]; NEXT();
-NeH: s[op->dst] = s[op->a] != s[op->b]; NEXT();
-UltH: s[op->dst] = s[op->a] < s[op->b]; NEXT();
-UleH: s[op->dst] = s[op->a] <= s[op->b]; NEXT();
-SelectH: s[op->dst] = s[op->a] ? s[op->b] : s[op->c]; NEXT();
-CopyH: s[op->dst] = s[op->a]; NEXT();
-MaskH: s[op->dst] = s[op->a] & op->imm; NEXT();
+LoadState8:
+  LOAD_STATE(8)
+LoadState16:
+  LOAD_STATE(16)
+LoadState32:
+  LOAD_STATE(32)
+LoadState64:
+  LOAD_STATE(64)
+StoreState8:
+  STORE_STATE(8)
+StoreState16:
+  STORE_STATE(16)
+StoreState32:
+  STORE_STATE(32)
+StoreState64:
+  STORE_STATE(64)
+LoadMem8:
+  LOAD_MEM(8)
+LoadMem16:
+  LOAD_MEM(16)
+LoadMem32:
+  LOAD_MEM(32)
+LoadMem64:
+  LOAD_MEM(64)
+StoreMem8:
+  STORE_MEM(8)
+StoreMem16:
+  STORE_MEM(16)
+StoreMem32:
+  STORE_MEM(32)
+StoreMem64:
+  STORE_MEM(64)
+AddH:
+  s[op->dst] = (s[op->a] + s[op->b]) & op->imm;
+  NEXT();
+SubH:
+  s[op->dst] = (s[op->a] - s[op->b]) & op->imm;
+  NEXT();
+AndH:
+  s[op->dst] = s[op->a] & s[op->b];
+  NEXT();
+OrH:
+  s[op->dst] = s[op->a] | s[op->b];
+  NEXT();
+XorH:
+  s[op->dst] = s[op->a] ^ s[op->b];
+  NEXT();
+EqH:
+  s[op->dst] = s[op->a] == s[op->b];
+  NEXT();
+NeH:
+  s[op->dst] = s[op->a] != s[op->b];
+  NEXT();
+UltH:
+  s[op->dst] = s[op->a] < s[op->b];
+  NEXT();
+UleH:
+  s[op->dst] = s[op->a] <= s[op->b];
+  NEXT();
+SelectH:
+  s[op->dst] = s[op->a] ? s[op->b] : s[op->c];
+  NEXT();
+CopyH:
+  s[op->dst] = s[op->a];
+  NEXT();
+MaskH:
+  s[op->dst] = s[op->a] & op->imm;
+  NEXT();
 GenericH:
   s[op->dst] = ir::Evaluate(static_cast<Opcode>(op->pad), static_cast<Type>(op->type), s[op->a],
                             s[op->b], s[op->c], static_cast<Type>(op->from));
   NEXT();
-CallHelperH: {
+CallHelperH : {
   const HelperInfo& h = env->helpers[op->imm];
   uint64_t r = h.fn(env, s[op->a], s[op->b]);
   s[op->dst] = r & ir::TypeMask(static_cast<Type>(op->type));
@@ -335,15 +458,20 @@ InterpBlock Interpreter::Compile(const ir::Block& block) {
       case Opcode::kStoreState:
       case Opcode::kCallHelper:
       case Opcode::kAtomicRmw:
-      case Opcode::kTrap: op.imm = inst.imm; break;
-      default: op.imm = ir::TypeMask(inst.type); break;
+      case Opcode::kTrap:
+        op.imm = inst.imm;
+        break;
+      default:
+        op.imm = ir::TypeMask(inst.type);
+        break;
     }
     if (ir::Info(inst.op).result != ir::Kind::kVoid && inst.type != Type::kVoid) {
       out.frame_init.push_back(0);
       op.dst = static_cast<uint16_t>(out.frame_init.size() - 1);
       slot_of[i] = op.dst;
     }
-    if (out.frame_init.size() > UINT16_MAX) throw std::length_error("IR block too large for the interpreter");
+    if (out.frame_init.size() > UINT16_MAX)
+      throw std::length_error("IR block too large for the interpreter");
     out.ops.push_back(op);
   }
   InterpBlock::Op end{};

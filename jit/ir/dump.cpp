@@ -59,13 +59,19 @@ std::string Dump(const Block& block) {
   }
   const Terminal& t = block.terminal;
   switch (t.kind) {
-    case Terminal::Kind::kJump: out << "  jump " << Hex(t.target[0]) << "\n"; break;
+    case Terminal::Kind::kJump:
+      out << "  jump " << Hex(t.target[0]) << "\n";
+      break;
     case Terminal::Kind::kBranch:
       out << "  branch " << ValueText(t.cond) << ", " << Hex(t.target[0]) << ", "
           << Hex(t.target[1]) << "\n";
       break;
-    case Terminal::Kind::kIndirect: out << "  indirect " << ValueText(t.dest) << "\n"; break;
-    case Terminal::Kind::kExit: out << "  exit\n"; break;
+    case Terminal::Kind::kIndirect:
+      out << "  indirect " << ValueText(t.dest) << "\n";
+      break;
+    case Terminal::Kind::kExit:
+      out << "  exit\n";
+      break;
   }
   return out.str();
 }

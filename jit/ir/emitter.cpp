@@ -22,12 +22,14 @@ Value IrEmitter::Emit(Opcode op, Type t, uint64_t imm, Value a, Value b, Value c
 }
 
 Value IrEmitter::Binary(Opcode op, Value a, Value b) {
-  if (a.type != b.type) throw std::logic_error("IR: operand types differ in " + std::string(Info(op).name));
+  if (a.type != b.type)
+    throw std::logic_error("IR: operand types differ in " + std::string(Info(op).name));
   return Emit(op, a.type, 0, a, b);
 }
 
 Value IrEmitter::Compare(Opcode op, Value a, Value b) {
-  if (a.type != b.type) throw std::logic_error("IR: operand types differ in " + std::string(Info(op).name));
+  if (a.type != b.type)
+    throw std::logic_error("IR: operand types differ in " + std::string(Info(op).name));
   return Emit(op, a.type, 0, a, b);
 }
 
@@ -58,7 +60,8 @@ Value IrEmitter::Trunc(Type t, Value a) {
 }
 
 Value IrEmitter::Select(Value c, Value a, Value b) {
-  if (a.type != b.type || c.type != Type::kU1) throw std::logic_error("IR: bad Select operand types");
+  if (a.type != b.type || c.type != Type::kU1)
+    throw std::logic_error("IR: bad Select operand types");
   return Emit(Opcode::kSelect, a.type, 0, c, a, b);
 }
 

@@ -30,11 +30,12 @@ struct Value {
 /// One SSA instruction. Its result, if any, is Value::Ref(position, type).
 struct Inst {
   Opcode op = Opcode::kAdd;
-  Type type = Type::kVoid;   ///< result type, or the compared type for comparisons
-  uint16_t guest_offset = 0; ///< offset of the guest instruction (from the block start) it belongs to
-  uint64_t imm = 0;          ///< the Imm operand (state offset, helper id), if the op has one
-  Value args[3];             ///< value operands, in table order with the Imm slot skipped
-  bool dead = false;         ///< removed by a pass; skipped by every consumer
+  Type type = Type::kVoid;  ///< result type, or the compared type for comparisons
+  uint16_t guest_offset =
+      0;              ///< offset of the guest instruction (from the block start) it belongs to
+  uint64_t imm = 0;   ///< the Imm operand (state offset, helper id), if the op has one
+  Value args[3];      ///< value operands, in table order with the Imm slot skipped
+  bool dead = false;  ///< removed by a pass; skipped by every consumer
 };
 
 /// How a block ends.

@@ -6,8 +6,8 @@ namespace vireo::ir {
 
 namespace {
 
-constexpr Kind kT = Kind::kT, kA = Kind::kA, kU1 = Kind::kU1, kU8 = Kind::kU8,
-               kU64 = Kind::kU64, kImm = Kind::kImm;
+constexpr Kind kT = Kind::kT, kA = Kind::kA, kU1 = Kind::kU1, kU8 = Kind::kU8, kU64 = Kind::kU64,
+               kImm = Kind::kImm;
 constexpr Kind T = kT, A = kA, U1 = kU1, U8 = kU8, U64 = kU64, Imm = kImm, Void = Kind::kVoid;
 
 constexpr OpInfo kInfo[] = {
@@ -36,12 +36,18 @@ Opcode OpcodeByName(std::string_view name) {
 
 std::string_view TypeName(Type t) {
   switch (t) {
-    case Type::kVoid: return "void";
-    case Type::kU1: return "u1";
-    case Type::kU8: return "u8";
-    case Type::kU16: return "u16";
-    case Type::kU32: return "u32";
-    case Type::kU64: return "u64";
+    case Type::kVoid:
+      return "void";
+    case Type::kU1:
+      return "u1";
+    case Type::kU8:
+      return "u8";
+    case Type::kU16:
+      return "u16";
+    case Type::kU32:
+      return "u32";
+    case Type::kU64:
+      return "u64";
   }
   return "?";
 }

@@ -95,7 +95,9 @@ Block Parse(const std::string& text) {
       continue;
     }
     if (first == "branch") {
-      if (args.size() != 3) throw std::invalid_argument("line " + std::to_string(line) + ": branch needs cond, taken, not-taken");
+      if (args.size() != 3)
+        throw std::invalid_argument("line " + std::to_string(line) +
+                                    ": branch needs cond, taken, not-taken");
       block.terminal = {Terminal::Kind::kBranch,
                         {ParseNumber(args[1], line), ParseNumber(args[2], line)},
                         ParseValue(args[0], block, line),
@@ -117,9 +119,12 @@ Block Parse(const std::string& text) {
     std::string op_word = first;
     if (first[0] == '%') {
       size_t colon = first.find(':');
-      if (colon == std::string::npos) throw std::invalid_argument("line " + std::to_string(line) + ": result needs a type");
+      if (colon == std::string::npos)
+        throw std::invalid_argument("line " + std::to_string(line) + ": result needs a type");
       index = ParseNumber(first.substr(1, colon - 1), line);
-      if (index < block.insts.size()) throw std::invalid_argument("line " + std::to_string(line) + ": %" + std::to_string(index) + " defined twice or out of order");
+      if (index < block.insts.size())
+        throw std::invalid_argument("line " + std::to_string(line) + ": %" + std::to_string(index) +
+                                    " defined twice or out of order");
       inst.type = ParseType(first.substr(colon + 1), line);
       std::istringstream r(rest);
       std::string eq;
@@ -133,17 +138,23 @@ Block Parse(const std::string& text) {
       op_word = op_word.substr(0, dot);
     }
     inst.op = OpcodeByName(op_word);
-    if (inst.op == Opcode::kCount) throw std::invalid_argument("line " + std::to_string(line) + ": unknown opcode '" + op_word + "'");
+    if (inst.op == Opcode::kCount)
+      throw std::invalid_argument("line " + std::to_string(line) + ": unknown opcode '" + op_word +
+                                  "'");
     if (!suffix.empty()) inst.type = ParseType(suffix, line);
     const OpInfo& info = Info(inst.op);
     unsigned value_arg = 0;
     size_t next = 0;
     for (Kind k : info.args) {
       if (k == Kind::kVoid || next >= args.size()) break;
-      if (k == Kind::kImm) inst.imm = ParseNumber(args[next++], line);
-      else inst.args[value_arg++] = ParseValue(args[next++], block, line);
+      if (k == Kind::kImm)
+        inst.imm = ParseNumber(args[next++], line);
+      else
+        inst.args[value_arg++] = ParseValue(args[next++], block, line);
     }
-    if (next != args.size()) throw std::invalid_argument("line " + std::to_string(line) + ": too many operands for " + op_word);
+    if (next != args.size())
+      throw std::invalid_argument("line " + std::to_string(line) + ": too many operands for " +
+                                  op_word);
     Inst filler;
     filler.dead = true;
     while (block.insts.size() < index) block.insts.push_back(filler);

@@ -153,7 +153,8 @@ void ForwardStateLoads(Block& block) {
             break;
           }
         }
-        if (!found) known.push_back({inst.imm, inst.type, Value::Ref(static_cast<uint32_t>(i), inst.type)});
+        if (!found)
+          known.push_back({inst.imm, inst.type, Value::Ref(static_cast<uint32_t>(i), inst.type)});
         break;
       }
       default:
@@ -211,9 +212,7 @@ void EliminateDeadCode(Block& block) {
 }
 
 std::string Verify(const Block& block) {
-  auto fail = [](size_t i, const std::string& why) {
-    return "%" + std::to_string(i) + ": " + why;
-  };
+  auto fail = [](size_t i, const std::string& why) { return "%" + std::to_string(i) + ": " + why; };
   for (size_t i = 0; i < block.insts.size(); ++i) {
     const Inst& inst = block.insts[i];
     if (inst.dead) continue;
@@ -232,27 +231,40 @@ std::string Verify(const Block& block) {
         return fail(i, "missing operand " + std::to_string(a));
       }
       if (v.is_inst()) {
-        if (v.index >= i) return fail(i, "uses %" + std::to_string(v.index) + " before it is defined");
+        if (v.index >= i)
+          return fail(i, "uses %" + std::to_string(v.index) + " before it is defined");
         const Inst& def = block.insts[v.index];
         if (def.dead) return fail(i, "uses dead %" + std::to_string(v.index));
         if (ResultType(def) != v.type) return fail(i, "operand type does not match its definition");
       }
       Type want = Type::kVoid;
       switch (kinds[a]) {
-        case Kind::kT: want = inst.type; break;
-        case Kind::kU1: want = Type::kU1; break;
-        case Kind::kU8: want = Type::kU8; break;
-        case Kind::kU64: want = Type::kU64; break;
-        default: break;  // kA: any integer type
+        case Kind::kT:
+          want = inst.type;
+          break;
+        case Kind::kU1:
+          want = Type::kU1;
+          break;
+        case Kind::kU8:
+          want = Type::kU8;
+          break;
+        case Kind::kU64:
+          want = Type::kU64;
+          break;
+        default:
+          break;  // kA: any integer type
       }
       if (want != Type::kVoid && v.type != want)
         return fail(i, std::string(info.name) + " operand " + std::to_string(a) + " is " +
-                           std::string(TypeName(v.type)) + ", expected " + std::string(TypeName(want)));
+                           std::string(TypeName(v.type)) + ", expected " +
+                           std::string(TypeName(want)));
     }
   }
   const Terminal& t = block.terminal;
-  if (t.kind == Terminal::Kind::kBranch && t.cond.type != Type::kU1) return "branch condition is not u1";
-  if (t.kind == Terminal::Kind::kIndirect && t.dest.type != Type::kU64) return "indirect target is not u64";
+  if (t.kind == Terminal::Kind::kBranch && t.cond.type != Type::kU1)
+    return "branch condition is not u1";
+  if (t.kind == Terminal::Kind::kIndirect && t.dest.type != Type::kU64)
+    return "indirect target is not u64";
   for (const Value* v : {&t.cond, &t.dest})
     if (v->is_inst() && (v->index >= block.insts.size() || block.insts[v->index].dead))
       return "terminal uses an undefined value";

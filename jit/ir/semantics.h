@@ -26,9 +26,12 @@ constexpr uint64_t Evaluate(Opcode op, Type t, uint64_t a, uint64_t b, uint64_t 
   const unsigned w = BitWidth(t);
   const uint64_t mask = TypeMask(t);
   switch (op) {
-    case Opcode::kAdd: return (a + b) & mask;
-    case Opcode::kSub: return (a - b) & mask;
-    case Opcode::kMul: return (a * b) & mask;
+    case Opcode::kAdd:
+      return (a + b) & mask;
+    case Opcode::kSub:
+      return (a - b) & mask;
+    case Opcode::kMul:
+      return (a * b) & mask;
     case Opcode::kUMulHi: {
       unsigned __int128 p = static_cast<unsigned __int128>(a) * b;
       return static_cast<uint64_t>(w == 64 ? p >> 64 : p >> w) & mask;
@@ -37,13 +40,20 @@ constexpr uint64_t Evaluate(Opcode op, Type t, uint64_t a, uint64_t b, uint64_t 
       __int128 p = static_cast<__int128>(SignExtend(a, w)) * SignExtend(b, w);
       return static_cast<uint64_t>(p >> w) & mask;
     }
-    case Opcode::kAnd: return a & b;
-    case Opcode::kOr: return a | b;
-    case Opcode::kXor: return a ^ b;
-    case Opcode::kNeg: return (0 - a) & mask;
-    case Opcode::kNot: return ~a & mask;
-    case Opcode::kShl: return b >= w ? 0 : (a << b) & mask;
-    case Opcode::kLshr: return b >= w ? 0 : a >> b;
+    case Opcode::kAnd:
+      return a & b;
+    case Opcode::kOr:
+      return a | b;
+    case Opcode::kXor:
+      return a ^ b;
+    case Opcode::kNeg:
+      return (0 - a) & mask;
+    case Opcode::kNot:
+      return ~a & mask;
+    case Opcode::kShl:
+      return b >= w ? 0 : (a << b) & mask;
+    case Opcode::kLshr:
+      return b >= w ? 0 : a >> b;
     case Opcode::kAshr: {
       int64_t s = SignExtend(a, w);
       return static_cast<uint64_t>(b >= w ? (s < 0 ? -1 : 0) : s >> b) & mask;
@@ -56,25 +66,38 @@ constexpr uint64_t Evaluate(Opcode op, Type t, uint64_t a, uint64_t b, uint64_t 
       unsigned n = static_cast<unsigned>(b % w);
       return n == 0 ? a : ((a >> n) | (a << (w - n))) & mask;
     }
-    case Opcode::kZExt: return a & TypeMask(from);
-    case Opcode::kSExt: return static_cast<uint64_t>(SignExtend(a, BitWidth(from))) & mask;
-    case Opcode::kTrunc: return a & mask;
-    case Opcode::kPopcount: return static_cast<uint64_t>(std::popcount(a & mask));
-    case Opcode::kCtz: return (a & mask) == 0 ? w : static_cast<uint64_t>(std::countr_zero(a));
+    case Opcode::kZExt:
+      return a & TypeMask(from);
+    case Opcode::kSExt:
+      return static_cast<uint64_t>(SignExtend(a, BitWidth(from))) & mask;
+    case Opcode::kTrunc:
+      return a & mask;
+    case Opcode::kPopcount:
+      return static_cast<uint64_t>(std::popcount(a & mask));
+    case Opcode::kCtz:
+      return (a & mask) == 0 ? w : static_cast<uint64_t>(std::countr_zero(a));
     case Opcode::kClz:
       return (a & mask) == 0 ? w : static_cast<uint64_t>(std::countl_zero(a & mask)) - (64 - w);
     case Opcode::kBswap: {
       uint64_t r = __builtin_bswap64(a);  // std::byteswap is C++23
       return w == 64 ? r : (r >> (64 - w)) & mask;
     }
-    case Opcode::kEq: return a == b;
-    case Opcode::kNe: return a != b;
-    case Opcode::kUlt: return a < b;
-    case Opcode::kUle: return a <= b;
-    case Opcode::kSlt: return SignExtend(a, w) < SignExtend(b, w);
-    case Opcode::kSle: return SignExtend(a, w) <= SignExtend(b, w);
-    case Opcode::kSelect: return a ? b : c;
-    default: return 0;  // not pure: never folded
+    case Opcode::kEq:
+      return a == b;
+    case Opcode::kNe:
+      return a != b;
+    case Opcode::kUlt:
+      return a < b;
+    case Opcode::kUle:
+      return a <= b;
+    case Opcode::kSlt:
+      return SignExtend(a, w) < SignExtend(b, w);
+    case Opcode::kSle:
+      return SignExtend(a, w) <= SignExtend(b, w);
+    case Opcode::kSelect:
+      return a ? b : c;
+    default:
+      return 0;  // not pure: never folded
   }
 }
 

@@ -13,12 +13,18 @@ enum class Type : uint8_t { kVoid, kU1, kU8, kU16, kU32, kU64 };
 /// Width in bits (U1 is 1, Void is 0).
 constexpr unsigned BitWidth(Type t) {
   switch (t) {
-    case Type::kVoid: return 0;
-    case Type::kU1: return 1;
-    case Type::kU8: return 8;
-    case Type::kU16: return 16;
-    case Type::kU32: return 32;
-    case Type::kU64: return 64;
+    case Type::kVoid:
+      return 0;
+    case Type::kU1:
+      return 1;
+    case Type::kU8:
+      return 8;
+    case Type::kU16:
+      return 16;
+    case Type::kU32:
+      return 32;
+    case Type::kU64:
+      return 64;
   }
   return 0;
 }
@@ -32,11 +38,16 @@ constexpr uint64_t TypeMask(Type t) {
 /// The integer type of `bits` (8, 16, 32, 64; 1 for U1).
 constexpr Type IntType(unsigned bits) {
   switch (bits) {
-    case 1: return Type::kU1;
-    case 8: return Type::kU8;
-    case 16: return Type::kU16;
-    case 32: return Type::kU32;
-    default: return Type::kU64;
+    case 1:
+      return Type::kU1;
+    case 8:
+      return Type::kU8;
+    case 16:
+      return Type::kU16;
+    case 32:
+      return Type::kU32;
+    default:
+      return Type::kU64;
   }
 }
 

@@ -56,8 +56,10 @@ void PcMachine::BuildDevices() {
   std::vector<int> identity(IrqRouter::kIsaIrqs);
   for (unsigned i = 0; i < IrqRouter::kIsaIrqs; ++i) identity[i] = static_cast<int>(i);
   irqs_.Attach(pic_.get(), identity);
-  io.Map(PicPair::kMasterBase, PicPair::kPortCount, &pic_->MasterIo(), "pic-master", PicPair::kAccessSizes);
-  io.Map(PicPair::kSlaveBase, PicPair::kPortCount, &pic_->SlaveIo(), "pic-slave", PicPair::kAccessSizes);
+  io.Map(PicPair::kMasterBase, PicPair::kPortCount, &pic_->MasterIo(), "pic-master",
+         PicPair::kAccessSizes);
+  io.Map(PicPair::kSlaveBase, PicPair::kPortCount, &pic_->SlaveIo(), "pic-slave",
+         PicPair::kAccessSizes);
   io.Map(PicPair::kElcrBase, PicPair::kPortCount, &pic_->ElcrIo(), "elcr", PicPair::kAccessSizes);
 
   pit_ = std::make_unique<Pit8254>(clock_, irqs_.IsaLine(0));
@@ -94,15 +96,17 @@ void PcMachine::BuildDevices() {
     if (serial[i] == "none") continue;
     backends_.push_back(MakeCharBackend(serial[i], event_loop_, quit));
     const UartPlacement& place = kComPorts[i];
-    uarts_.push_back(std::make_unique<Uart16550>(clock_, *backends_.back(), irqs_.IsaLine(place.irq)));
+    uarts_.push_back(
+        std::make_unique<Uart16550>(clock_, *backends_.back(), irqs_.IsaLine(place.irq)));
     io.Map(place.base, Uart16550::kPortCount, uarts_.back().get(), "serial" + std::to_string(i),
            Uart16550::kAccessSizes);
   }
 
   for (const DebugExitSpec& d : spec_.debug_exits) {
-    debug_exits_.push_back(std::make_unique<IsaDebugExit>([this](int status) { RequestExit(status); },
-                                                          d.iobase, d.iosize));
-    io.Map(d.iobase, d.iosize, debug_exits_.back().get(), "isa-debug-exit", IsaDebugExit::kAccessSizes);
+    debug_exits_.push_back(std::make_unique<IsaDebugExit>(
+        [this](int status) { RequestExit(status); }, d.iobase, d.iosize));
+    io.Map(d.iobase, d.iosize, debug_exits_.back().get(), "isa-debug-exit",
+           IsaDebugExit::kAccessSizes);
   }
 
   // The 0xE9 console (-debugcon) and SeaBIOS's 0x402 log port share one device.
@@ -116,7 +120,8 @@ void PcMachine::BuildDevices() {
 }
 
 void PcMachine::UpdateA20() {
-  bool on = (i8042_ != nullptr && i8042_->a20_enabled()) || (port92_ != nullptr && port92_->a20_enabled());
+  bool on = (i8042_ != nullptr && i8042_->a20_enabled()) ||
+            (port92_ != nullptr && port92_->a20_enabled());
   memory_.SetA20(on);
 }
 

@@ -30,7 +30,7 @@ class Port61;
 class Port92;
 class ResetControl;
 class Uart16550;
-}
+}  // namespace vireo::devices
 
 namespace vireo::machine {
 

@@ -1,8 +1,7 @@
 #include "tests/diff/executor.h"
 
-#include "tests/diff/vireo_executor.h"
-
 #include "tests/diff/native_runner.h"
+#include "tests/diff/vireo_executor.h"
 
 namespace vireo::diff {
 

@@ -109,14 +109,18 @@ Gen::Gen(uint64_t seed, int mode, bool sequence, DiffCase* c)
   for (auto& x : s.xmm) {
     for (uint64_t& half : x) {
       switch (xr.Below(4)) {
-        case 0: half = EdgeValue(xr, 64); break;
+        case 0:
+          half = EdgeValue(xr, 64);
+          break;
         case 1: {  // per-byte/word edges: 00, 7F, 80, FF lanes exercise saturation and compares
           static constexpr uint8_t kBytes[] = {0x00, 0x01, 0x7F, 0x80, 0xFF, 0xFE, 0x81};
           half = 0;
           for (int b = 0; b < 8; ++b) half |= uint64_t{xr.Pick(kBytes)} << (8 * b);
           break;
         }
-        default: half = xr.Next(); break;
+        default:
+          half = xr.Next();
+          break;
       }
     }
   }

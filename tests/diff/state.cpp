@@ -105,9 +105,10 @@ std::string DiffStates(const DiffCase& c, const DiffState& expected, const DiffS
   for (int i = 0; i < 16; ++i) {
     if (expected.xmm[i][0] == got.xmm[i][0] && expected.xmm[i][1] == got.xmm[i][1]) continue;
     char buf[128];
-    std::snprintf(buf, sizeof buf, "  xmm%d: expected %016" PRIx64 "_%016" PRIx64 " got %016" PRIx64
-                  "_%016" PRIx64 "\n", i, expected.xmm[i][1], expected.xmm[i][0], got.xmm[i][1],
-                  got.xmm[i][0]);
+    std::snprintf(buf, sizeof buf,
+                  "  xmm%d: expected %016" PRIx64 "_%016" PRIx64 " got %016" PRIx64 "_%016" PRIx64
+                  "\n",
+                  i, expected.xmm[i][1], expected.xmm[i][0], got.xmm[i][1], got.xmm[i][0]);
     out += buf;
   }
   if (expected.mxcsr != got.mxcsr) {
@@ -116,8 +117,9 @@ std::string DiffStates(const DiffCase& c, const DiffState& expected, const DiffS
   for (int i = 0; i < 8; ++i) {
     if (expected.mm[i] != got.mm[i] || expected.st_exp[i] != got.st_exp[i]) {
       char buf[128];
-      std::snprintf(buf, sizeof buf, "  r%d (mm%d): expected %04x:%016" PRIx64 " got %04x:%016" PRIx64 "\n",
-                    i, i, expected.st_exp[i], expected.mm[i], got.st_exp[i], got.mm[i]);
+      std::snprintf(buf, sizeof buf,
+                    "  r%d (mm%d): expected %04x:%016" PRIx64 " got %04x:%016" PRIx64 "\n", i, i,
+                    expected.st_exp[i], expected.mm[i], got.st_exp[i], got.mm[i]);
       out += buf;
     }
   }

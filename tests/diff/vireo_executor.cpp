@@ -102,17 +102,19 @@ class VireoExecutor final : public Executor {
     constexpr uint16_t kCode = 0xFB, kData = 0xF3, kL = 1 << 13, kDb = 1 << 14;
     s.cr0 = 0x80000011;  // PG | ET | PE
     if (c.mode == 64) {
-      s.cr4 = (1 << 5) | kCr4Sse;                  // PAE
-      s.efer = (1 << 8) | (1 << 10) | (1 << 11);   // LME | LMA | NXE
+      s.cr4 = (1 << 5) | kCr4Sse;                 // PAE
+      s.efer = (1 << 8) | (1 << 10) | (1 << 11);  // LME | LMA | NXE
       s.cr3 = kPml4;
       s.seg[x86::kCs] = {0, 0xFFFFFFFF, 0x33, static_cast<uint16_t>(kCode | kL)};
-      for (int i : {x86::kDs, x86::kEs, x86::kSs, x86::kFs, x86::kGs}) s.seg[i] = {0, 0xFFFFFFFF, 0x2B, kData};
+      for (int i : {x86::kDs, x86::kEs, x86::kSs, x86::kFs, x86::kGs})
+        s.seg[i] = {0, 0xFFFFFFFF, 0x2B, kData};
       s.rip = kCodeAddress;
     } else if (c.mode == 32) {
       s.cr4 = kCr4Sse;
       s.cr3 = kPd32;
       s.seg[x86::kCs] = {0, 0xFFFFFFFF, 0x23, static_cast<uint16_t>(kCode | kDb)};
-      for (int i : {x86::kDs, x86::kEs, x86::kSs, x86::kFs, x86::kGs}) s.seg[i] = {0, 0xFFFFFFFF, 0x2B, static_cast<uint16_t>(kData | kDb)};
+      for (int i : {x86::kDs, x86::kEs, x86::kSs, x86::kFs, x86::kGs})
+        s.seg[i] = {0, 0xFFFFFFFF, 0x2B, static_cast<uint16_t>(kData | kDb)};
       s.rip = kCodeAddress;
     } else {
       s.cr4 = kCr4Sse;
@@ -129,8 +131,9 @@ class VireoExecutor final : public Executor {
     CpuState& s = cpu_.state();
     DiffState out;
     for (int i = 0; i < 16; ++i) out.gpr[i] = s.gpr[i];
-    uint64_t arith = s.cc_op / 4 == 0 ? s.rflags & x86::kArithFlags
-                                      : x86::ComputeArithFlags(s.cc_op, s.cc_dst, s.cc_src, s.cc_src2);
+    uint64_t arith = s.cc_op / 4 == 0
+                         ? s.rflags & x86::kArithFlags
+                         : x86::ComputeArithFlags(s.cc_op, s.cc_dst, s.cc_src, s.cc_src2);
     out.rflags = (s.rflags & ~uint64_t{x86::kArithFlags}) | arith;
     std::memcpy(out.data.data(), ram_.data() + kDataPhys, kDataSize);
     for (int i = 0; i < 16; ++i) {

@@ -76,10 +76,11 @@ int main(int argc, char** argv) {
     s.rflags = 2 | (rng() & 0xCD5);
     stops[static_cast<int>(cpu.Run(200))]++;
   }
-  std::printf("translator-fuzz: %llu runs (seed %llu): %llu hit the instruction limit, %llu halted, "
-              "%llu raised exceptions\n",
-              static_cast<unsigned long long>(iterations), static_cast<unsigned long long>(seed),
-              static_cast<unsigned long long>(stops[0]), static_cast<unsigned long long>(stops[1]),
-              static_cast<unsigned long long>(stops[2]));
+  std::printf(
+      "translator-fuzz: %llu runs (seed %llu): %llu hit the instruction limit, %llu halted, "
+      "%llu raised exceptions\n",
+      static_cast<unsigned long long>(iterations), static_cast<unsigned long long>(seed),
+      static_cast<unsigned long long>(stops[0]), static_cast<unsigned long long>(stops[1]),
+      static_cast<unsigned long long>(stops[2]));
   return 0;
 }

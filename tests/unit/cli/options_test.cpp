@@ -12,10 +12,17 @@ vireo::cli::ParseResult Parse(std::vector<std::string> args) { return ParseComma
 }  // namespace
 
 TEST_CASE("QEMU spellings fill the machine spec") {
-  auto r = Parse({"-m", "512", "-smp", "1", "-kernel", "vmlinuz", "-initrd", "initrd.gz",
-                  "-append", "console=ttyS0 quiet", "-nographic", "-no-reboot", "-S", "-s",
-                  "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-accel", "tcg,tier=interp",
-                  "-bios", "bios.bin", "--serial", "file:/tmp/out.txt"});
+  auto r = Parse({"-m",         "512",
+                  "-smp",       "1",
+                  "-kernel",    "vmlinuz",
+                  "-initrd",    "initrd.gz",
+                  "-append",    "console=ttyS0 quiet",
+                  "-nographic", "-no-reboot",
+                  "-S",         "-s",
+                  "-device",    "isa-debug-exit,iobase=0xf4,iosize=0x04",
+                  "-accel",     "tcg,tier=interp",
+                  "-bios",      "bios.bin",
+                  "--serial",   "file:/tmp/out.txt"});
   CHECK(r.action == Action::kRun);
   const auto& s = r.spec;
   CHECK(s.ram_bytes == (512ull << 20));
@@ -64,9 +71,9 @@ TEST_CASE("help and version") {
   CHECK(Parse({"--version"}).action == Action::kVersion);
   CHECK(Parse({"-version"}).action == Action::kVersion);
   std::string help = vireo::cli::HelpText();
-  for (const char* opt : {"-m SIZE", "-smp", "-kernel", "-initrd", "-append", "-bios", "-drive",
-                          "-nographic", "-serial", "-display", "-accel", "-device", "-no-reboot",
-                          "-S ", "-s ", "Ctrl-A x"})
+  for (const char* opt :
+       {"-m SIZE", "-smp", "-kernel", "-initrd", "-append", "-bios", "-drive", "-nographic",
+        "-serial", "-display", "-accel", "-device", "-no-reboot", "-S ", "-s ", "Ctrl-A x"})
     CHECK_MESSAGE(help.find(opt) != std::string::npos, opt);
 }
 

@@ -21,7 +21,9 @@ struct CpuFixture {
     memory.AddRam(0, ram.size(), ram.data(), "ram");
     EnterFlatLongMode(cpu, 0x1000, ram.size());
   }
-  void Load(uint64_t addr, std::vector<uint8_t> bytes) { std::memcpy(ram.data() + addr, bytes.data(), bytes.size()); }
+  void Load(uint64_t addr, std::vector<uint8_t> bytes) {
+    std::memcpy(ram.data() + addr, bytes.data(), bytes.size());
+  }
   /// Loads `code` at kCode followed by HLT and runs it to the HLT.
   StopReason RunCode(std::vector<uint8_t> code, uint64_t max = 1'000'000) {
     code.push_back(0xF4);

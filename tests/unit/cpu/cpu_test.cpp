@@ -22,7 +22,8 @@ TEST_CASE("a loop runs chained: the dispatcher is entered once, not per iteratio
 
 TEST_CASE("dead lazy-flag stores disappear from a straight-line ALU block") {
   CpuFixture f;
-  f.Load(CpuFixture::kCode, {0x01, 0xD8, 0x29, 0xC8, 0x31, 0xD0, 0xF4});  // add eax,ebx; sub eax,ecx; xor eax,edx
+  f.Load(CpuFixture::kCode,
+         {0x01, 0xD8, 0x29, 0xC8, 0x31, 0xD0, 0xF4});  // add eax,ebx; sub eax,ecx; xor eax,edx
   Translator t(f.cpu.CurrentMode(), [&](uint64_t lin, uint8_t* out, size_t max) {
     std::memcpy(out, f.ram.data() + lin, max);
     return max;
@@ -85,7 +86,8 @@ TEST_CASE("exceptions stop the run with a precise state") {
   f.Reg(kRax) = 5;
   f.Reg(kRbx) = 0x40000000;  // unmapped: the identity map covers 16 MiB
   // inc rax ; mov rcx, [rbx] ; inc rax
-  CHECK(f.RunCode({0x48, 0xFF, 0xC0, 0x48, 0x8B, 0x0B, 0x48, 0xFF, 0xC0}) == StopReason::kException);
+  CHECK(f.RunCode({0x48, 0xFF, 0xC0, 0x48, 0x8B, 0x0B, 0x48, 0xFF, 0xC0}) ==
+        StopReason::kException);
   CHECK(f.cpu.state().exception_vector == kPF);
   CHECK(f.cpu.state().exception_error_code == 0);  // not present, read, supervisor
   CHECK(f.cpu.state().cr2 == 0x40000000);
@@ -112,7 +114,8 @@ TEST_CASE("CPUID reports the vendor and real cache leaves") {
   f.Reg(kRcx) = 0;
   f.RunCode({0x0F, 0xA2});
   uint64_t ebx = f.Reg(kRbx), ecx = f.Reg(kRcx);
-  uint64_t bytes = ((ebx >> 22) + 1) * (((ebx >> 12) & 0x3FF) + 1) * ((ebx & 0xFFF) + 1) * (ecx + 1);
+  uint64_t bytes =
+      ((ebx >> 22) + 1) * (((ebx >> 12) & 0x3FF) + 1) * ((ebx & 0xFFF) + 1) * (ecx + 1);
   CHECK((f.Reg(kRax) & 0x1F) == 1);
   CHECK(bytes == 32 * 1024);
 }

@@ -1,8 +1,9 @@
 // Exception and interrupt delivery, IRET (SDM Vol. 3A chapter 6, 20.1.4).
 
+#include "cpu/x86/interrupts.h"
+
 #include <doctest/doctest.h>
 
-#include "cpu/x86/interrupts.h"
 #include "tests/unit/cpu/cpu_fixture.h"
 
 using namespace vireo::x86;
@@ -18,8 +19,8 @@ uint64_t Descriptor(uint32_t base, uint32_t limit, uint8_t access, uint8_t flags
 
 /// A 32-bit gate: offset, selector, type (0xE interrupt, 0xF trap), DPL.
 uint64_t Gate32(uint32_t offset, uint16_t selector, uint8_t type, uint8_t dpl) {
-  return (offset & 0xFFFF) | (uint64_t{selector} << 16) | (uint64_t{0x80u | (dpl << 5) | type} << 40) |
-         (uint64_t{offset >> 16} << 48);
+  return (offset & 0xFFFF) | (uint64_t{selector} << 16) |
+         (uint64_t{0x80u | (dpl << 5) | type} << 40) | (uint64_t{offset >> 16} << 48);
 }
 
 template <class T>
@@ -47,10 +48,10 @@ struct Protected : CpuFixture {
     s.cr0 = 0x11;
     s.cr4 = s.efer = 0;
     uint64_t gdt[] = {0,
-                      Descriptor(0, 0xFFFFF, 0x9B, 0xC),  // 0x08 ring-0 code
-                      Descriptor(0, 0xFFFFF, 0x93, 0xC),  // 0x10 ring-0 data
-                      Descriptor(0, 0xFFFFF, 0xFB, 0xC),  // 0x18 ring-3 code
-                      Descriptor(0, 0xFFFFF, 0xF3, 0xC),  // 0x20 ring-3 data
+                      Descriptor(0, 0xFFFFF, 0x9B, 0xC),   // 0x08 ring-0 code
+                      Descriptor(0, 0xFFFFF, 0x93, 0xC),   // 0x10 ring-0 data
+                      Descriptor(0, 0xFFFFF, 0xFB, 0xC),   // 0x18 ring-3 code
+                      Descriptor(0, 0xFFFFF, 0xF3, 0xC),   // 0x20 ring-3 data
                       Descriptor(kTss, 0x67, 0x89, 0x0)};  // 0x28 32-bit TSS
     std::memcpy(ram.data() + kGdt, gdt, sizeof gdt);
     s.gdtr = {kGdt, sizeof gdt - 1, 0};
@@ -90,8 +91,8 @@ TEST_CASE("real mode: INT n goes through the IVT and IRET returns") {
   s.seg[kSs] = {0x20000, 0xFFFF, 0x2000, 0x93};
   s.gpr[kRsp] = 0x100;
   Put<uint32_t>(f, 0x21 * 4, 0x30000000 | 0x0050);  // vector 0x21 -> 3000:0050
-  f.Load(0x30050, {0xB3, 0x77, 0xCF});               // mov bl, 0x77 ; iret
-  f.Load(0x10000, {0xCD, 0x21, 0xF4});               // int 0x21 ; hlt
+  f.Load(0x30050, {0xB3, 0x77, 0xCF});              // mov bl, 0x77 ; iret
+  f.Load(0x10000, {0xCD, 0x21, 0xF4});              // int 0x21 ; hlt
   s.rip = 0;
   s.rflags = 0x202;
   REQUIRE(f.cpu.Run(100) == StopReason::kHalted);
@@ -105,9 +106,9 @@ TEST_CASE("real mode: INT n goes through the IVT and IRET returns") {
 
 TEST_CASE("protected mode: a fault in ring 3 switches to the ring-0 stack from the TSS") {
   Protected f;
-  f.SetGate(0, 0x200000);                                   // #DE handler
-  f.Load(0x200000, {0x8B, 0x44, 0x24, 0x00, 0xF4});        // mov eax, [esp] ; hlt
-  f.Load(0x100000, {0x31, 0xC9, 0xF7, 0xF1});              // xor ecx, ecx ; div ecx
+  f.SetGate(0, 0x200000);                            // #DE handler
+  f.Load(0x200000, {0x8B, 0x44, 0x24, 0x00, 0xF4});  // mov eax, [esp] ; hlt
+  f.Load(0x100000, {0x31, 0xC9, 0xF7, 0xF1});        // xor ecx, ecx ; div ecx
   f.cpu.FlushTranslations();
   f.EnterRing3(0x100000, 0x50000);
   f.cpu.state().rflags = 0x202;
@@ -115,18 +116,18 @@ TEST_CASE("protected mode: a fault in ring 3 switches to the ring-0 stack from t
   CpuState& s = f.cpu.state();
   CHECK(s.cpl == 0);
   CHECK(s.seg[kSs].selector == 0x10);
-  CHECK(s.gpr[kRsp] == 0x70000 - 20);  // EIP, CS, EFLAGS, ESP, SS
-  CHECK(f.Reg(kRax) == 0x100002);      // the faulting DIV's address was pushed
-  CHECK(f.Peek<uint32_t>(0x70000 - 16) == 0x1B);     // CS
-  CHECK(f.Peek<uint32_t>(0x70000 - 8) == 0x50000);   // old ESP
-  CHECK(f.Peek<uint32_t>(0x70000 - 4) == 0x23);      // old SS
-  CHECK((s.rflags & kIf) == 0);                      // interrupt gate
+  CHECK(s.gpr[kRsp] == 0x70000 - 20);               // EIP, CS, EFLAGS, ESP, SS
+  CHECK(f.Reg(kRax) == 0x100002);                   // the faulting DIV's address was pushed
+  CHECK(f.Peek<uint32_t>(0x70000 - 16) == 0x1B);    // CS
+  CHECK(f.Peek<uint32_t>(0x70000 - 8) == 0x50000);  // old ESP
+  CHECK(f.Peek<uint32_t>(0x70000 - 4) == 0x23);     // old SS
+  CHECK((s.rflags & kIf) == 0);                     // interrupt gate
 }
 
 TEST_CASE("protected mode: INT from ring 3 needs gate DPL 3; IRET returns to ring 3") {
   Protected f;
-  f.SetGate(0x80, 0x200000, 0xF, 3);                  // trap gate, DPL 3
-  f.SetGate(0x81, 0x200000, 0xE, 0);                  // DPL 0: #GP from ring 3
+  f.SetGate(0x80, 0x200000, 0xF, 3);  // trap gate, DPL 3
+  f.SetGate(0x81, 0x200000, 0xE, 0);  // DPL 0: #GP from ring 3
   f.SetGate(13, 0x300000);
   f.Load(0x200000, {0xB8, 0x2A, 0x00, 0x00, 0x00, 0xCF});  // mov eax, 42 ; iret
   f.Load(0x300000, {0x8B, 0x1C, 0x24, 0xF4});              // mov ebx, [esp] (error code) ; hlt
@@ -135,8 +136,8 @@ TEST_CASE("protected mode: INT from ring 3 needs gate DPL 3; IRET returns to rin
   f.EnterRing3(0x100000, 0x50000);
   f.cpu.state().rflags = 0x202;
   REQUIRE(f.cpu.Run(1000) == StopReason::kHalted);
-  CHECK(f.Reg(kRsi) == 42);                      // the handler ran and IRET came back to ring 3
-  CHECK(f.Reg(kRbx) == 0x81 * 8 + 2);            // #GP(vector*8+2): IDT, not external
+  CHECK(f.Reg(kRsi) == 42);            // the handler ran and IRET came back to ring 3
+  CHECK(f.Reg(kRbx) == 0x81 * 8 + 2);  // #GP(vector*8+2): IDT, not external
   // Ring 3 -> 0 with an error code: SS, ESP, EFLAGS, CS, EIP, error (24 bytes).
   CHECK(f.Peek<uint32_t>(0x70000 - 24) == 0x81 * 8 + 2);
   CHECK(f.Peek<uint32_t>(0x70000 - 20) == 0x100004);  // the INT 0x81 itself faulted
@@ -178,17 +179,17 @@ TEST_CASE("64-bit mode: #PF through an IST stack with error code and CR2; IRETQ"
   Put<uint64_t>(f, kIdt + 14 * 16 + 8, handler >> 32);
   // handler: mov rbx, [rsp] (error code) ; mov rcx, cr2? (not available yet): add rsp, 8 ;
   // mov qword [rsp], 0x100010 (resume address) ; iretq
-  f.Load(0x200000, {0x48, 0x8B, 0x1C, 0x24, 0x48, 0x83, 0xC4, 0x08, 0x48, 0xC7, 0x04, 0x24,
-                    0x10, 0x00, 0x10, 0x00, 0x48, 0xCF});
+  f.Load(0x200000, {0x48, 0x8B, 0x1C, 0x24, 0x48, 0x83, 0xC4, 0x08, 0x48, 0xC7, 0x04, 0x24, 0x10,
+                    0x00, 0x10, 0x00, 0x48, 0xCF});
   f.Load(0x100010, {0xF4});
   f.Reg(kRdx) = 0x40000000;  // unmapped
   f.Reg(kRsp) = 0x60000;
   REQUIRE(f.RunCode({0x48, 0x8B, 0x02}) == StopReason::kHalted);  // mov rax, [rdx]
-  CHECK(f.Reg(kRbx) == 0);  // not present, read, supervisor
+  CHECK(f.Reg(kRbx) == 0);                                        // not present, read, supervisor
   CHECK(s.cr2 == 0x40000000);
   CHECK(s.rip == 0x100011);
-  CHECK(f.Reg(kRsp) == 0x60000);  // IRETQ restored the interrupted stack
-  CHECK(f.Peek<uint64_t>(0x7F000 - 8) == 0x18);    // pushed SS
+  CHECK(f.Reg(kRsp) == 0x60000);                     // IRETQ restored the interrupted stack
+  CHECK(f.Peek<uint64_t>(0x7F000 - 8) == 0x18);      // pushed SS
   CHECK(f.Peek<uint64_t>(0x7F000 - 16) == 0x60000);  // pushed RSP
 }
 
@@ -202,7 +203,7 @@ TEST_CASE("an external interrupt wakes HLT when IF is set, through the interrupt
   f.Load(0x100000, {0xF4, 0xF4});                          // hlt ; hlt
   f.cpu.FlushTranslations();
   f.cpu.state().rip = 0x100000;
-  f.cpu.state().rflags = 0x202;                            // IF set
+  f.cpu.state().rflags = 0x202;  // IF set
   CHECK(f.cpu.Run(100) == StopReason::kHalted);
   CHECK(f.cpu.state().rip == 0x100001);
   CHECK(pic.acks == 0);
@@ -219,11 +220,11 @@ TEST_CASE("STI holds off a pending interrupt for exactly one instruction") {
   pic.state = &f.cpu.state();
   f.cpu.interrupt_controller = &pic;
   f.SetGate(0x30, 0x200000);
-  f.Load(0x200000, {0x89, 0xC7, 0xCF});                    // mov edi, eax ; iret
-  f.Load(0x100000, {0xFB, 0x40, 0x40, 0xF4});              // sti ; inc eax ; inc eax ; hlt
+  f.Load(0x200000, {0x89, 0xC7, 0xCF});        // mov edi, eax ; iret
+  f.Load(0x100000, {0xFB, 0x40, 0x40, 0xF4});  // sti ; inc eax ; inc eax ; hlt
   f.cpu.FlushTranslations();
   f.cpu.state().rip = 0x100000;
-  f.cpu.state().rflags = 0x2;                              // IF clear
+  f.cpu.state().rflags = 0x2;  // IF clear
   f.cpu.state().interrupt_request |= kIrqPending;
   CHECK(f.cpu.Run(100) == StopReason::kHalted);
   CHECK(pic.acks == 1);
@@ -262,18 +263,18 @@ TEST_CASE("protected mode: far CALL/RETF within ring 0 and RETF out to ring 3") 
   Protected f;
   // call far 0x08:0x200000 ; then push ring-3 SS, ESP, CS, EIP and retf into ring 3 at 0x300000
   f.Load(0x100000, {0x9A, 0x00, 0x00, 0x20, 0x00, 0x08, 0x00,  // call far 08:00200000
-                    0x6A, 0x23, 0x68, 0x00, 0x00, 0x05, 0x00,    // push 0x23 ; push 0x50000
-                    0x6A, 0x1B, 0x68, 0x00, 0x00, 0x30, 0x00,    // push 0x1b ; push 0x300000
-                    0xCB});                                      // retf
-  f.Load(0x200000, {0xB2, 0x07, 0xCB});                          // mov dl, 7 ; retf
-  f.Load(0x300000, {0x8C, 0xCB, 0x0F, 0x0B});                    // mov ebx, cs ; ud2
+                    0x6A, 0x23, 0x68, 0x00, 0x00, 0x05, 0x00,  // push 0x23 ; push 0x50000
+                    0x6A, 0x1B, 0x68, 0x00, 0x00, 0x30, 0x00,  // push 0x1b ; push 0x300000
+                    0xCB});                                    // retf
+  f.Load(0x200000, {0xB2, 0x07, 0xCB});                        // mov dl, 7 ; retf
+  f.Load(0x300000, {0x8C, 0xCB, 0x0F, 0x0B});                  // mov ebx, cs ; ud2
   f.SetGate(6, 0x400000);
   f.Load(0x400000, {0xF4});
   f.cpu.FlushTranslations();
   f.cpu.state().rip = 0x100000;
   REQUIRE(f.cpu.Run(1000) == StopReason::kHalted);
-  CHECK((f.Reg(kRdx) & 0xFF) == 7);  // the far CALL returned
-  CHECK((f.Reg(kRbx) & 0xFFFF) == 0x1B);  // ran at ring 3
+  CHECK((f.Reg(kRdx) & 0xFF) == 7);                 // the far CALL returned
+  CHECK((f.Reg(kRbx) & 0xFFFF) == 0x1B);            // ran at ring 3
   CHECK(f.Peek<uint32_t>(0x70000 - 8) == 0x50000);  // #UD from ring 3 pushed the ring-3 ESP
 }
 
@@ -286,7 +287,8 @@ TEST_CASE("64-bit mode: push cs; push target; lretq reloads CS as Linux's startu
   f.Reg(kRsp) = 0x60000;
   f.Load(0x200000, {0xF4});
   // push 0x20 ; mov eax, 0x200000 ; push rax ; lretq
-  REQUIRE(f.RunCode({0x6A, 0x20, 0xB8, 0x00, 0x00, 0x20, 0x00, 0x50, 0x48, 0xCB}) == StopReason::kHalted);
+  REQUIRE(f.RunCode({0x6A, 0x20, 0xB8, 0x00, 0x00, 0x20, 0x00, 0x50, 0x48, 0xCB}) ==
+          StopReason::kHalted);
   CHECK(s.seg[kCs].selector == 0x20);
   CHECK(s.rip == 0x200001);
   CHECK(f.Reg(kRsp) == 0x60000);

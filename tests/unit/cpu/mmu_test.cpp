@@ -22,8 +22,16 @@ struct Mem {
   Mem() { as.AddRam(0, ram.size(), ram.data(), "ram"); }
   void Put64(uint64_t a, uint64_t v) { std::memcpy(ram.data() + a, &v, 8); }
   void Put32(uint64_t a, uint32_t v) { std::memcpy(ram.data() + a, &v, 4); }
-  uint64_t Get64(uint64_t a) { uint64_t v; std::memcpy(&v, ram.data() + a, 8); return v; }
-  uint32_t Get32(uint64_t a) { uint32_t v; std::memcpy(&v, ram.data() + a, 4); return v; }
+  uint64_t Get64(uint64_t a) {
+    uint64_t v;
+    std::memcpy(&v, ram.data() + a, 8);
+    return v;
+  }
+  uint32_t Get32(uint64_t a) {
+    uint32_t v;
+    std::memcpy(&v, ram.data() + a, 4);
+    return v;
+  }
   /// 4-level tables mapping linear 0x400000 (one 4 KiB page) with the given PTE flags.
   void FourLevel(uint64_t pte_flags, uint64_t upper_flags = 7) {
     s.cr0 = 0x80000011;
@@ -56,10 +64,11 @@ TEST_CASE("4-level walk translates and sets accessed/dirty bits") {
 
 TEST_CASE("#PF error codes: not present, protection, user, write, fetch, reserved") {
   Mem m;
-  m.FourLevel(kP | kU);  // read-only user page
-  CHECK(Walk(m.s, m.as, 0x600000, {false, false, false}).error_code == 0);          // not present
+  m.FourLevel(kP | kU);                                                     // read-only user page
+  CHECK(Walk(m.s, m.as, 0x600000, {false, false, false}).error_code == 0);  // not present
   CHECK(Walk(m.s, m.as, 0x600000, {true, false, true}).error_code == (kPfWrite | kPfUser));
-  CHECK(Walk(m.s, m.as, 0x400000, {true, false, true}).error_code == (kPfPresent | kPfWrite | kPfUser));
+  CHECK(Walk(m.s, m.as, 0x400000, {true, false, true}).error_code ==
+        (kPfPresent | kPfWrite | kPfUser));
   // Supervisor write to a read-only page: allowed with CR0.WP=0, a fault with WP=1.
   m.s.cr0 &= ~(1ull << 16);
   CHECK(Walk(m.s, m.as, 0x400000, {true, false, false}).ok);
@@ -67,11 +76,13 @@ TEST_CASE("#PF error codes: not present, protection, user, write, fetch, reserve
   CHECK(Walk(m.s, m.as, 0x400000, {true, false, false}).error_code == (kPfPresent | kPfWrite));
   // NX: a fetch from a page with XD set (EFER.NXE=1) reports I/D.
   m.Put64(0x4000, 0x500000 | kP | kU | (1ull << 63));
-  CHECK(Walk(m.s, m.as, 0x400000, {false, true, true}).error_code == (kPfPresent | kPfUser | kPfFetch));
+  CHECK(Walk(m.s, m.as, 0x400000, {false, true, true}).error_code ==
+        (kPfPresent | kPfUser | kPfFetch));
   CHECK(Walk(m.s, m.as, 0x400000, {false, false, true}).ok);  // reads are fine
   // With NXE off, bit 63 is reserved.
   m.s.efer &= ~(1ull << 11);
-  CHECK(Walk(m.s, m.as, 0x400000, {false, false, true}).error_code == (kPfPresent | kPfUser | kPfReserved));
+  CHECK(Walk(m.s, m.as, 0x400000, {false, false, true}).error_code ==
+        (kPfPresent | kPfUser | kPfReserved));
   // A supervisor-only upper level denies user access even if the PTE allows it.
   m.s.efer |= 1ull << 11;
   m.FourLevel(kP | kW | kU, kP | kW);
@@ -105,11 +116,12 @@ TEST_CASE("large pages: 2 MiB and 1 GiB in 4-level, 4 MiB in 32-bit paging") {
   l.s.cr4 = 1 << 4;
   l.s.cr3 = 0x1000;
   l.Put32(0x1000 + 4 * 1, 0x00400000 | kP | kW | 0x80);  // 4..8 MiB -> 4 MiB page at 4 MiB
-  l.Put32(0x1000 + 4 * 2, 0x3000 | kP | kW);              // 8 MiB.. -> page table
+  l.Put32(0x1000 + 4 * 2, 0x3000 | kP | kW);             // 8 MiB.. -> page table
   l.Put32(0x3000 + 4 * 5, 0x7000 | kP);
   CHECK(Walk(l.s, l.as, 0x412345, {false, false, false}).phys == 0x412345);
   CHECK(Walk(l.s, l.as, 0x805010, {false, false, false}).phys == 0x7010);
-  CHECK(Walk(l.s, l.as, 0x805010, {true, false, true}).error_code == (kPfPresent | kPfWrite | kPfUser));
+  CHECK(Walk(l.s, l.as, 0x805010, {true, false, true}).error_code ==
+        (kPfPresent | kPfWrite | kPfUser));
   // 32-bit paging never reports I/D (SDM 4.7).
   CHECK(Walk(l.s, l.as, 0xC00000, {false, true, false}).error_code == 0);
 }
@@ -119,8 +131,8 @@ TEST_CASE("PAE paging walks PDPTE -> PD -> PT") {
   m.s.cr0 = 0x80000011;
   m.s.cr4 = 1 << 5;
   m.s.cr3 = 0x1000;
-  m.Put64(0x1000 + 8 * 3, 0x2000 | kP);         // PDPTE 3: 0xC0000000..
-  m.Put64(0x2000 + 8 * 1, 0x3000 | kP | kW);   // PD index 1
+  m.Put64(0x1000 + 8 * 3, 0x2000 | kP);       // PDPTE 3: 0xC0000000..
+  m.Put64(0x2000 + 8 * 1, 0x3000 | kP | kW);  // PD index 1
   m.Put64(0x3000 + 8 * 2, 0x9000 | kP | kW);
   CHECK(Walk(m.s, m.as, 0xC0202ABC, {false, false, false}).phys == 0x9ABC);
   m.Put64(0x1000 + 8 * 3, 0x2000 | kP | 2);  // PDPTE reserved bit 1

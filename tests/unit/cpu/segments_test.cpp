@@ -30,17 +30,18 @@ struct Protected32 : CpuFixture {
     for (int r : {kDs, kEs, kSs, kFs, kGs}) s.seg[r] = {0, 0xFFFFFFFF, 0x10, 0xC093};
     uint64_t gdt[] = {
         0,
-        Descriptor(0, 0xFFFFF, 0x9B, 0xC),       // 0x08 code, flat
-        Descriptor(0, 0xFFFFF, 0x93, 0xC),       // 0x10 data, flat
+        Descriptor(0, 0xFFFFF, 0x9B, 0xC),        // 0x08 code, flat
+        Descriptor(0, 0xFFFFF, 0x93, 0xC),        // 0x10 data, flat
         Descriptor(0x200000, 0x0FFF, 0x92, 0x4),  // 0x18 data, base 2 MiB, limit 4 KiB, A clear
-        Descriptor(0, 0xFFFFF, 0xF3, 0xC),       // 0x20 data DPL 3
-        Descriptor(0, 0xFFFFF, 0x13, 0xC),       // 0x28 data, not present
-        Descriptor(0, 0xFFFFF, 0x98, 0xC),       // 0x30 code, execute-only
-        Descriptor(0, 0xFFFFF, 0x9A, 0xC),       // 0x38 code, readable
-        Descriptor(0, 0xFFFFF, 0x91, 0xC),       // 0x40 data, read-only
-        Descriptor(0, 0x000FF, 0x97, 0x4),       // 0x48 data, expand-down, limit 0xFF, B=1
+        Descriptor(0, 0xFFFFF, 0xF3, 0xC),        // 0x20 data DPL 3
+        Descriptor(0, 0xFFFFF, 0x13, 0xC),        // 0x28 data, not present
+        Descriptor(0, 0xFFFFF, 0x98, 0xC),        // 0x30 code, execute-only
+        Descriptor(0, 0xFFFFF, 0x9A, 0xC),        // 0x38 code, readable
+        Descriptor(0, 0xFFFFF, 0x91, 0xC),        // 0x40 data, read-only
+        Descriptor(0, 0x000FF, 0x97, 0x4),        // 0x48 data, expand-down, limit 0xFF, B=1
     };
-    Load(kGdt, std::vector<uint8_t>(reinterpret_cast<uint8_t*>(gdt), reinterpret_cast<uint8_t*>(gdt) + sizeof gdt));
+    Load(kGdt, std::vector<uint8_t>(reinterpret_cast<uint8_t*>(gdt),
+                                    reinterpret_cast<uint8_t*>(gdt) + sizeof gdt));
     s.gdtr = {kGdt, sizeof gdt - 1, 0};
     cpu.StateChanged();
   }
@@ -60,7 +61,7 @@ TEST_CASE("MOV DS loads the hidden part from the GDT and sets the accessed bit")
   CHECK(ds.selector == 0x18);
   CHECK(ds.base == 0x200000);
   CHECK(ds.limit == 0xFFF);
-  CHECK((ds.attrs & 0xFF) == 0x93);  // accessed now set in the cache
+  CHECK((ds.attrs & 0xFF) == 0x93);                    // accessed now set in the cache
   CHECK((f.Peek<uint8_t>(kGdt + 0x18 + 5) & 1) == 1);  // and in memory
   // An access through DS now lands at base + offset, and past the limit faults.
   f.Reg(kRbx) = 0x10;
@@ -125,14 +126,14 @@ TEST_CASE("read-only and expand-down data segments") {
   Protected32 f;
   REQUIRE(f.MovDs(0x40) == StopReason::kHalted);
   f.Reg(kRbx) = 0x300000;
-  CHECK(f.RunCode({0x8B, 0x03}) == StopReason::kHalted);        // read: fine
-  CHECK(f.RunCode({0x89, 0x03}) == StopReason::kException);     // write: #GP(0)
+  CHECK(f.RunCode({0x8B, 0x03}) == StopReason::kHalted);     // read: fine
+  CHECK(f.RunCode({0x89, 0x03}) == StopReason::kException);  // write: #GP(0)
   CHECK(f.cpu.state().exception_vector == kGP);
   Protected32 g;
   REQUIRE(g.MovDs(0x48) == StopReason::kHalted);
   g.Reg(kRbx) = 0x100;  // above the limit: valid in an expand-down segment
   CHECK(g.RunCode({0x8B, 0x03}) == StopReason::kHalted);
-  g.Reg(kRbx) = 0xFE;   // at or below the limit: #GP
+  g.Reg(kRbx) = 0xFE;  // at or below the limit: #GP
   CHECK(g.RunCode({0x8B, 0x03}) == StopReason::kException);
 }
 

@@ -67,19 +67,39 @@ struct TestMachine {
 };
 
 const Opcode kPureOps[] = {
-    Opcode::kAdd, Opcode::kSub, Opcode::kMul, Opcode::kUMulHi, Opcode::kSMulHi, Opcode::kAnd,
-    Opcode::kOr, Opcode::kXor, Opcode::kNeg, Opcode::kNot, Opcode::kShl, Opcode::kLshr,
-    Opcode::kAshr, Opcode::kRotl, Opcode::kRotr, Opcode::kPopcount, Opcode::kCtz, Opcode::kClz,
-    Opcode::kBswap, Opcode::kEq, Opcode::kNe, Opcode::kUlt, Opcode::kUle, Opcode::kSlt,
-    Opcode::kSle};
+    Opcode::kAdd,      Opcode::kSub,  Opcode::kMul,  Opcode::kUMulHi, Opcode::kSMulHi,
+    Opcode::kAnd,      Opcode::kOr,   Opcode::kXor,  Opcode::kNeg,    Opcode::kNot,
+    Opcode::kShl,      Opcode::kLshr, Opcode::kAshr, Opcode::kRotl,   Opcode::kRotr,
+    Opcode::kPopcount, Opcode::kCtz,  Opcode::kClz,  Opcode::kBswap,  Opcode::kEq,
+    Opcode::kNe,       Opcode::kUlt,  Opcode::kUle,  Opcode::kSlt,    Opcode::kSle};
 
 }  // namespace
 
 TEST_CASE("every pure op in the interpreter matches Evaluate on random and edge inputs") {
   std::mt19937_64 rng(42);
-  const uint64_t edges[] = {0, 1, 2, 7, 8, 15, 16, 31, 32, 63, 64, 0x7F, 0x80, 0xFF, 0x7FFF,
-                            0x8000, 0xFFFF, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF,
-                            0x7FFFFFFFFFFFFFFF, 0x8000000000000000, ~uint64_t{0}};
+  const uint64_t edges[] = {0,
+                            1,
+                            2,
+                            7,
+                            8,
+                            15,
+                            16,
+                            31,
+                            32,
+                            63,
+                            64,
+                            0x7F,
+                            0x80,
+                            0xFF,
+                            0x7FFF,
+                            0x8000,
+                            0xFFFF,
+                            0x7FFFFFFF,
+                            0x80000000,
+                            0xFFFFFFFF,
+                            0x7FFFFFFFFFFFFFFF,
+                            0x8000000000000000,
+                            ~uint64_t{0}};
   int checked = 0;
   for (Opcode op : kPureOps) {
     for (Type t : {Type::kU8, Type::kU16, Type::kU32, Type::kU64}) {

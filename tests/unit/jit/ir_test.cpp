@@ -1,9 +1,10 @@
+#include "jit/ir/ir.h"
+
 #include <doctest/doctest.h>
 
 #include <stdexcept>
 
 #include "jit/ir/emitter.h"
-#include "jit/ir/ir.h"
 #include "jit/ir/passes.h"
 
 using namespace vireo::ir;
@@ -52,10 +53,14 @@ TEST_CASE("parse is the inverse of dump") {
 }
 
 TEST_CASE("the verifier names type errors and bad references") {
-  CHECK(Verify(Parse("%0:u32 = LoadState 0x0\n%1:u32 = Add %0, 0x1:u64\nexit\n")).find("operand 1 is u64, expected u32") != std::string::npos);
-  CHECK(Verify(Parse("%0:u32 = LoadState 0x0\n%1:u32 = Shl %0, 0x1:u32\nexit\n")).find("expected u8") != std::string::npos);
-  CHECK(Verify(Parse("%0:u32 = LoadState 0x0\nbranch %0, 0x1, 0x2\n")) == "branch condition is not u1");
-  CHECK(Verify(Parse("%0:u32 = LoadMem 0x10:u32\nexit\n")).find("expected u64") != std::string::npos);
+  CHECK(Verify(Parse("%0:u32 = LoadState 0x0\n%1:u32 = Add %0, 0x1:u64\nexit\n"))
+            .find("operand 1 is u64, expected u32") != std::string::npos);
+  CHECK(Verify(Parse("%0:u32 = LoadState 0x0\n%1:u32 = Shl %0, 0x1:u32\nexit\n"))
+            .find("expected u8") != std::string::npos);
+  CHECK(Verify(Parse("%0:u32 = LoadState 0x0\nbranch %0, 0x1, 0x2\n")) ==
+        "branch condition is not u1");
+  CHECK(Verify(Parse("%0:u32 = LoadMem 0x10:u32\nexit\n")).find("expected u64") !=
+        std::string::npos);
   CHECK_THROWS_AS(Parse("%1:u32 = Add %0, %0\n"), std::invalid_argument);  // use before def
   CHECK_THROWS_AS(Parse("%0:u32 = Frob 0x1:u32\n"), std::invalid_argument);
   CHECK_THROWS_AS(Parse("%0:u32 = Add 0x1, 0x2:u32\n"), std::invalid_argument);  // untyped imm

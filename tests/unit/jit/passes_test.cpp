@@ -1,9 +1,10 @@
+#include "jit/ir/passes.h"
+
 #include <doctest/doctest.h>
 
 #include <stdexcept>
 
 #include "jit/ir/ir.h"
-#include "jit/ir/passes.h"
 
 using namespace vireo::ir;
 
@@ -47,7 +48,7 @@ TEST_CASE("folding uses the defined semantics for edge cases") {
     FAIL("not folded");
     return uint64_t{0};
   };
-  CHECK(folded("%0:u32 = Shl 0x1:u32, 0x20:u8") == 0);          // shift >= width
+  CHECK(folded("%0:u32 = Shl 0x1:u32, 0x20:u8") == 0);           // shift >= width
   CHECK(folded("%0:u8 = Ashr 0x80:u8, 0x9:u8") == 0xFF);         // sign fill
   CHECK(folded("%0:u16 = Rotl 0x8001:u16, 0x11:u8") == 0x0003);  // modulo width
   CHECK(folded("%0:u32 = Ctz 0x0:u32") == 32);
@@ -65,12 +66,12 @@ TEST_CASE("state loads forward from stores and earlier loads until a helper") {
             "%0:u32 = LoadState 0x0\n"
             "%1:u32 = Add %0, 0x1:u32\n"
             "StoreState 0x0, %1\n"
-            "%3:u32 = LoadState 0x0\n"   // forwarded: %1
+            "%3:u32 = LoadState 0x0\n"  // forwarded: %1
             "%4:u32 = LoadState 0x8\n"
-            "%5:u32 = LoadState 0x8\n"   // reuses %4
-            "%6:u16 = LoadState 0x0\n"   // different width: kept
+            "%5:u32 = LoadState 0x8\n"  // reuses %4
+            "%6:u16 = LoadState 0x0\n"  // different width: kept
             "%7:u32 = CallHelper 0x1\n"
-            "%8:u32 = LoadState 0x8\n"   // after a helper: kept
+            "%8:u32 = LoadState 0x8\n"  // after a helper: kept
             "%9:u32 = Add %3, %5\n"
             "%10:u32 = Add %9, %8\n"
             "StoreState 0x10, %10\n"
@@ -93,12 +94,13 @@ TEST_CASE("state loads forward from stores and earlier loads until a helper") {
 
 TEST_CASE("dead flag stores go, but not across loads, exits-in-waiting or helpers") {
   CHECK(Run(EliminateDeadStateStores,
-            "StoreState 0x100, 0x1:u32\n"   // live: the LoadMem below may fault before 0x100 is rewritten
-            "StoreState 0x108, 0x2:u64\n"   // live: read by the load
+            "StoreState 0x100, 0x1:u32\n"  // live: the LoadMem below may fault before 0x100 is
+                                           // rewritten
+            "StoreState 0x108, 0x2:u64\n"  // live: read by the load
             "%2:u64 = LoadState 0x108\n"
-            "StoreState 0x108, %2\n"        // live: memory op below may fault
+            "StoreState 0x108, %2\n"  // live: memory op below may fault
             "%4:u8 = LoadMem %2\n"
-            "StoreState 0x108, 0x5:u64\n"   // live: a narrower store does not cover it
+            "StoreState 0x108, 0x5:u64\n"  // live: a narrower store does not cover it
             "StoreState 0x108, 0x6:u32\n"
             "StoreState 0x100, 0x7:u32\n"
             "StoreState 0x120, %4\n"
@@ -123,8 +125,8 @@ TEST_CASE("lazy-flag stores of back-to-back ALU instructions are dead") {
             "%1:u32 = LoadState 0x18\n"
             "%2:u32 = Add %0, %1\n"
             "StoreState 0x0, %2\n"
-            "StoreState 0x200, 0x1:u32  @0\n"   // cc_op
-            "StoreState 0x208, %2  @0\n"        // cc_dst (u32 into the low half)
+            "StoreState 0x200, 0x1:u32  @0\n"  // cc_op
+            "StoreState 0x208, %2  @0\n"       // cc_dst (u32 into the low half)
             "%6:u32 = LoadState 0x8  @2\n"
             "%7:u32 = Sub %2, %6  @2\n"
             "StoreState 0x0, %7  @2\n"
@@ -146,9 +148,9 @@ TEST_CASE("lazy-flag stores of back-to-back ALU instructions are dead") {
 TEST_CASE("dead code keeps memory loads (they may fault) and anything used") {
   CHECK(Run(EliminateDeadCode,
             "%0:u64 = LoadState 0x0\n"
-            "%1:u64 = Add %0, 0x1:u64\n"      // unused chain: removed
+            "%1:u64 = Add %0, 0x1:u64\n"  // unused chain: removed
             "%2:u64 = Mul %1, %1\n"
-            "%3:u32 = LoadMem %0\n"           // unused but may fault: kept
+            "%3:u32 = LoadMem %0\n"  // unused but may fault: kept
             "%4:u1 = Eq.u64 %0, 0x0:u64\n"
             "branch %4, 0x1, 0x2\n") ==
         "block 0x0 size 0 insts 0\n"

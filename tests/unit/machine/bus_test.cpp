@@ -34,7 +34,8 @@ class RecordingDevice : public IoHandler {
     return v;
   }
   void Write(uint64_t offset, unsigned size, uint64_t value) override {
-    for (unsigned i = 0; i < size; ++i) regs.at(offset + i) = static_cast<uint8_t>(value >> (8 * i));
+    for (unsigned i = 0; i < size; ++i)
+      regs.at(offset + i) = static_cast<uint8_t>(value >> (8 * i));
     log.push_back({true, offset, size, value});
   }
   std::vector<uint8_t> regs;
@@ -67,7 +68,7 @@ TEST_CASE("bus rejects overlapping windows with a message naming both") {
                        "port I/O range 0x3fc-0x3ff for 'isa-debug-exit' overlaps 'serial0' at "
                        "0x3f8-0x3ff",
                        vireo::Error);
-  CHECK_THROWS_AS(bus.Map(0x3F0, 9, &b, "x"), vireo::Error);  // ends inside
+  CHECK_THROWS_AS(bus.Map(0x3F0, 9, &b, "x"), vireo::Error);     // ends inside
   CHECK_THROWS_AS(bus.Map(0x3F0, 0x20, &b, "x"), vireo::Error);  // covers
   CHECK_THROWS_AS(bus.Map(0x10, 0, &b, "x"), vireo::Error);
   bus.Map(0x3F0, 8, &b, "adjacent-below");  // touching is fine

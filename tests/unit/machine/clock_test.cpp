@@ -1,10 +1,10 @@
 #include "machine/clock.h"
 
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <thread>
-#include <unistd.h>
 #include <vector>
 
 #include "machine/event_loop.h"

@@ -11,7 +11,8 @@ using vireo::machine::GuestRam;
 using vireo::machine::PcLayout;
 
 TEST_CASE("guest RAM is zeroed, lazily reserved and bounds-checked") {
-  // 64 GiB would fail without MAP_NORESERVE on a 24 GiB host; with it, untouched pages cost nothing.
+  // 64 GiB would fail without MAP_NORESERVE on a 24 GiB host; with it, untouched pages cost
+  // nothing.
   GuestRam big(64ull << 30);
   CHECK(big.size() == (64ull << 30));
   CHECK(big.data()[big.size() - 1] == 0);

@@ -1,10 +1,9 @@
 // The wired PC board, driven through its port bus the way guest code would.
 
-#include "machine/boards/pc.h"
-
 #include <doctest/doctest.h>
 
 #include "devices/i8259/pic_pair.h"
+#include "machine/boards/pc.h"
 #include "machine/error.h"
 
 using vireo::machine::MachineSpec;

@@ -24,13 +24,14 @@ F80 FromM80(const M80& m) {
   return v;
 }
 
-#define VIREO_X87_CLOBBERS "st", "st(1)", "st(2)", "st(3)", "st(4)", "st(5)", "st(6)", "st(7)", "memory"
+#define VIREO_X87_CLOBBERS \
+  "st", "st(1)", "st(2)", "st(3)", "st(4)", "st(5)", "st(6)", "st(7)", "memory"
 
-#define VIREO_X87_STACK_OP(INSN)                                                        \
-  asm volatile("fninit\n\tfldcw %[cw]\n\tfldt %[b]\n\tfldt %[a]\n\tfnclex\n\t" INSN     \
-               "\n\tfnstsw %[sw]\n\tfstpt %[r]\n\tfstpt %[r2]\n\tfninit\n\t"          \
-               : [sw] "=m"(sw), [r] "=m"(r), [r2] "=m"(r2)                             \
-               : [cw] "m"(control), [a] "m"(ma), [b] "m"(mb)                           \
+#define VIREO_X87_STACK_OP(INSN)                                                    \
+  asm volatile("fninit\n\tfldcw %[cw]\n\tfldt %[b]\n\tfldt %[a]\n\tfnclex\n\t" INSN \
+               "\n\tfnstsw %[sw]\n\tfstpt %[r]\n\tfstpt %[r2]\n\tfninit\n\t"        \
+               : [sw] "=m"(sw), [r] "=m"(r), [r2] "=m"(r2)                          \
+               : [cw] "m"(control), [a] "m"(ma), [b] "m"(mb)                        \
                : VIREO_X87_CLOBBERS)
 
 }  // namespace
@@ -40,25 +41,45 @@ HostResult HostStackOp(HostOp op, F80 a, F80 b, uint16_t control) {
   M80 r{}, r2{};
   uint16_t sw = 0;
   switch (op) {
-    case HostOp::kAdd: VIREO_X87_STACK_OP("fadd %%st(1), %%st"); break;
-    case HostOp::kSub: VIREO_X87_STACK_OP("fsub %%st(1), %%st"); break;
-    case HostOp::kMul: VIREO_X87_STACK_OP("fmul %%st(1), %%st"); break;
-    case HostOp::kDiv: VIREO_X87_STACK_OP("fdiv %%st(1), %%st"); break;
-    case HostOp::kSqrt: VIREO_X87_STACK_OP("fsqrt"); break;
-    case HostOp::kRndint: VIREO_X87_STACK_OP("frndint"); break;
-    case HostOp::kScale: VIREO_X87_STACK_OP("fscale"); break;
-    case HostOp::kPrem: VIREO_X87_STACK_OP("fprem"); break;
-    case HostOp::kPrem1: VIREO_X87_STACK_OP("fprem1"); break;
-    case HostOp::kXtract: VIREO_X87_STACK_OP("fxtract"); break;
+    case HostOp::kAdd:
+      VIREO_X87_STACK_OP("fadd %%st(1), %%st");
+      break;
+    case HostOp::kSub:
+      VIREO_X87_STACK_OP("fsub %%st(1), %%st");
+      break;
+    case HostOp::kMul:
+      VIREO_X87_STACK_OP("fmul %%st(1), %%st");
+      break;
+    case HostOp::kDiv:
+      VIREO_X87_STACK_OP("fdiv %%st(1), %%st");
+      break;
+    case HostOp::kSqrt:
+      VIREO_X87_STACK_OP("fsqrt");
+      break;
+    case HostOp::kRndint:
+      VIREO_X87_STACK_OP("frndint");
+      break;
+    case HostOp::kScale:
+      VIREO_X87_STACK_OP("fscale");
+      break;
+    case HostOp::kPrem:
+      VIREO_X87_STACK_OP("fprem");
+      break;
+    case HostOp::kPrem1:
+      VIREO_X87_STACK_OP("fprem1");
+      break;
+    case HostOp::kXtract:
+      VIREO_X87_STACK_OP("fxtract");
+      break;
   }
   return HostResult{FromM80(r), FromM80(r2), sw};
 }
 
-#define VIREO_X87_NOWAIT_OP(INSN)                                                      \
-  asm volatile("fninit\n\tfldcw %[cw]\n\tfldt %[b]\n\tfldt %[a]\n\tfnclex\n\t" INSN     \
-               "\n\tfnstsw %[sw]\n\tfnsave %[image]\n\tfninit\n\t"                       \
-               : [sw] "=m"(sw), [image] "=m"(image)                                      \
-               : [cw] "m"(control), [a] "m"(ma), [b] "m"(mb)                             \
+#define VIREO_X87_NOWAIT_OP(INSN)                                                   \
+  asm volatile("fninit\n\tfldcw %[cw]\n\tfldt %[b]\n\tfldt %[a]\n\tfnclex\n\t" INSN \
+               "\n\tfnstsw %[sw]\n\tfnsave %[image]\n\tfninit\n\t"                  \
+               : [sw] "=m"(sw), [image] "=m"(image)                                 \
+               : [cw] "m"(control), [a] "m"(ma), [b] "m"(mb)                        \
                : VIREO_X87_CLOBBERS)
 
 HostResult HostStackOpNoWait(HostOp op, F80 a, F80 b, uint16_t control) {
@@ -68,15 +89,32 @@ HostResult HostStackOpNoWait(HostOp op, F80 a, F80 b, uint16_t control) {
   } image{};
   uint16_t sw = 0;
   switch (op) {
-    case HostOp::kAdd: VIREO_X87_NOWAIT_OP("fadd %%st(1), %%st"); break;
-    case HostOp::kSub: VIREO_X87_NOWAIT_OP("fsub %%st(1), %%st"); break;
-    case HostOp::kMul: VIREO_X87_NOWAIT_OP("fmul %%st(1), %%st"); break;
-    case HostOp::kDiv: VIREO_X87_NOWAIT_OP("fdiv %%st(1), %%st"); break;
-    case HostOp::kSqrt: VIREO_X87_NOWAIT_OP("fsqrt"); break;
-    case HostOp::kScale: VIREO_X87_NOWAIT_OP("fscale"); break;
-    case HostOp::kPrem: VIREO_X87_NOWAIT_OP("fprem"); break;
-    case HostOp::kPrem1: VIREO_X87_NOWAIT_OP("fprem1"); break;
-    default: break;
+    case HostOp::kAdd:
+      VIREO_X87_NOWAIT_OP("fadd %%st(1), %%st");
+      break;
+    case HostOp::kSub:
+      VIREO_X87_NOWAIT_OP("fsub %%st(1), %%st");
+      break;
+    case HostOp::kMul:
+      VIREO_X87_NOWAIT_OP("fmul %%st(1), %%st");
+      break;
+    case HostOp::kDiv:
+      VIREO_X87_NOWAIT_OP("fdiv %%st(1), %%st");
+      break;
+    case HostOp::kSqrt:
+      VIREO_X87_NOWAIT_OP("fsqrt");
+      break;
+    case HostOp::kScale:
+      VIREO_X87_NOWAIT_OP("fscale");
+      break;
+    case HostOp::kPrem:
+      VIREO_X87_NOWAIT_OP("fprem");
+      break;
+    case HostOp::kPrem1:
+      VIREO_X87_NOWAIT_OP("fprem1");
+      break;
+    default:
+      break;
   }
   // 32-bit protected-mode FNSAVE image: 28 bytes of environment, then ST(0)..ST(7).
   M80 r{}, r2{};
@@ -115,11 +153,12 @@ void HostCompare(F80 a, F80 b, bool quiet, uint16_t control, uint16_t* status, u
   *comi_status = ax;
 }
 
-#define VIREO_X87_STORE(INSN, OUT)                                                    \
-  asm volatile("fninit\n\tfldcw %[cw]\n\tfldt %[a]\n\tfnclex\n\t" INSN " %[o]\n\t"    \
-               "fnstsw %[sw]\n\tfninit\n\t"                                          \
-               : [sw] "=m"(sw), [o] "=m"(OUT)                                        \
-               : [cw] "m"(control), [a] "m"(ma)                                      \
+#define VIREO_X87_STORE(INSN, OUT)                                     \
+  asm volatile("fninit\n\tfldcw %[cw]\n\tfldt %[a]\n\tfnclex\n\t" INSN \
+               " %[o]\n\t"                                             \
+               "fnstsw %[sw]\n\tfninit\n\t"                            \
+               : [sw] "=m"(sw), [o] "=m"(OUT)                          \
+               : [cw] "m"(control), [a] "m"(ma)                        \
                : VIREO_X87_CLOBBERS)
 
 int64_t HostToInt(F80 a, int bits, bool truncate, uint16_t control, uint16_t* status) {
@@ -168,10 +207,11 @@ void HostToBcd(F80 a, uint16_t control, uint8_t out[10], uint16_t* status) {
   *status = sw;
 }
 
-#define VIREO_X87_LOAD(INSN, IN)                                                      \
-  asm volatile("fninit\n\tfldcw %[cw]\n\t" INSN " %[i]\n\tfnstsw %[sw]\n\tfstpt %[r]\n\tfninit\n\t" \
-               : [sw] "=m"(sw), [r] "=m"(r)                                          \
-               : [cw] "m"(control), [i] "m"(IN)                                      \
+#define VIREO_X87_LOAD(INSN, IN)                                   \
+  asm volatile("fninit\n\tfldcw %[cw]\n\t" INSN                    \
+               " %[i]\n\tfnstsw %[sw]\n\tfstpt %[r]\n\tfninit\n\t" \
+               : [sw] "=m"(sw), [r] "=m"(r)                        \
+               : [cw] "m"(control), [i] "m"(IN)                    \
                : VIREO_X87_CLOBBERS)
 
 F80 HostFromFloat32(uint32_t v, uint16_t control, uint16_t* status) {

@@ -3,9 +3,9 @@
 // operand loads, FNCLEX) and returns the result and the status word right after it.
 #pragma once
 
-#include "cpu/x87/x87.h"
-
 #include <cstdint>
+
+#include "cpu/x87/x87.h"
 
 namespace vireo::x87::test {
 
@@ -18,7 +18,16 @@ inline constexpr bool kHostX87 = false;
 
 /// Two-operand stack operations (ST(0) = a, ST(1) = b).
 enum class HostOp {
-  kAdd, kSub, kMul, kDiv, kSqrt, kRndint, kScale, kPrem, kPrem1, kXtract,
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
+  kSqrt,
+  kRndint,
+  kScale,
+  kPrem,
+  kPrem1,
+  kXtract,
 };
 struct HostResult {
   F80 value;

@@ -1,14 +1,14 @@
 // Differential tests of the software x87 against the host's x87 FPU (x86-64 hosts only):
 // result bits and the status word flags IE DE ZE OE UE PE and C1, for every precision control
 // x rounding control combination. VIREO_X87_CASES sets the number of cases per operation.
-#include "cpu/x87/x87.h"
-#include "tests/unit/x87/host_x87.h"
-#include "tests/unit/x87/x87_gen.h"
-
 #include <doctest/doctest.h>
 
 #include <cstdio>
 #include <functional>
+
+#include "cpu/x87/x87.h"
+#include "tests/unit/x87/host_x87.h"
+#include "tests/unit/x87/x87_gen.h"
 
 namespace vireo::x87::test {
 namespace {
@@ -74,10 +74,10 @@ void RunPair(const char* name, HostOp op, const SoftPair& soft, long cases, int 
       }
     }
   }
-  std::printf("x87 %-8s %ld cases (%ld per PC x RC), %ld mismatches\n", name, total,
-              per_mode[0][0], mismatches);
-  std::printf("    host flags: IE %ld DE %ld ZE %ld OE %ld UE %ld PE %ld\n", flagged[0],
-              flagged[1], flagged[2], flagged[3], flagged[4], flagged[5]);
+  std::printf("x87 %-8s %ld cases (%ld per PC x RC), %ld mismatches\n", name, total, per_mode[0][0],
+              mismatches);
+  std::printf("    host flags: IE %ld DE %ld ZE %ld OE %ld UE %ld PE %ld\n", flagged[0], flagged[1],
+              flagged[2], flagged[3], flagged[4], flagged[5]);
   CHECK(mismatches == 0);
 }
 

@@ -1,14 +1,14 @@
 // Differential tests of the software x87 compares and format conversions against the host's
 // x87 FPU (x86-64 hosts only): FCOM/FUCOM condition codes, FCOMI/FUCOMI EFLAGS, FIST/FISTTP
 // m16/m32/m64, FST/FLD m32fp/m64fp, FBSTP/FBLD, FILD. VIREO_X87_CASES sets the case counts.
-#include "cpu/x87/x87.h"
-#include "tests/unit/x87/host_x87.h"
-#include "tests/unit/x87/x87_gen.h"
-
 #include <doctest/doctest.h>
 
 #include <cstdio>
 #include <cstring>
+
+#include "cpu/x87/x87.h"
+#include "tests/unit/x87/host_x87.h"
+#include "tests/unit/x87/x87_gen.h"
 
 namespace vireo::x87::test {
 namespace {
@@ -56,8 +56,7 @@ TEST_CASE("x87 FCOM/FUCOM/FCOMI/FUCOMI match the host x87") {
     const Order order = Compare(a, b, quiet, env);
     constexpr uint16_t kMask = kExceptionFlags | kC0 | kC1 | kC2 | kC3;
     const uint32_t comi = ComiFlags(order);
-    if ((env.status & kMask) != (host_sw & kMask) ||
-        comi != ((host_flags >> 8) & 0x45u) ||
+    if ((env.status & kMask) != (host_sw & kMask) || comi != ((host_flags >> 8) & 0x45u) ||
         (env.status & kExceptionFlags) != (host_comi_sw & kExceptionFlags)) {
       Mismatch(&mismatches, quiet ? "fucom" : "fcom", pc, rc, a);
       if (mismatches <= 10) {
@@ -145,12 +144,24 @@ TEST_CASE("x87 FLD m32fp/m64fp and FILD match the host x87") {
     const uint16_t control = Gen::Control(static_cast<int>(i % 4), static_cast<int>((i / 4) % 4));
     uint64_t bits = gen.Bits();
     switch (gen.Below(6)) {
-      case 0: bits &= 0x800FFFFFFFFFFFFFull; break;          // denormal / zero
-      case 1: bits |= 0x7FF0000000000000ull; break;          // inf / NaN
-      case 2: bits &= 0x807FFFFFull; break;                  // single denormal
-      case 3: bits |= 0x7F800000ull; bits &= 0xFFFFFFFFull; break;  // single inf / NaN
-      case 4: bits >>= gen.Below(64); break;
-      default: break;
+      case 0:
+        bits &= 0x800FFFFFFFFFFFFFull;
+        break;  // denormal / zero
+      case 1:
+        bits |= 0x7FF0000000000000ull;
+        break;  // inf / NaN
+      case 2:
+        bits &= 0x807FFFFFull;
+        break;  // single denormal
+      case 3:
+        bits |= 0x7F800000ull;
+        bits &= 0xFFFFFFFFull;
+        break;  // single inf / NaN
+      case 4:
+        bits >>= gen.Below(64);
+        break;
+      default:
+        break;
     }
     uint16_t host_sw32, host_sw64;
     const F80 host32 = HostFromFloat32(static_cast<uint32_t>(bits), control, &host_sw32);
@@ -223,15 +234,13 @@ TEST_CASE("x87 FBSTP/FBLD match the host x87") {
     HostToBcd(a, control, host, &host_sw);
     Env env{control, 0};
     ToBcd(a, mine, env);
-    bool bad = std::memcmp(host, mine, 10) != 0 ||
-               (env.status & kFlagsC1) != (host_sw & kFlagsC1);
+    bool bad = std::memcmp(host, mine, 10) != 0 || (env.status & kFlagsC1) != (host_sw & kFlagsC1);
     // FBLD of a valid BCD (the one FBSTP stored) must load what the host loads.
     if (!bad && !(host_sw & kIe) && HostFromBcd(host) != FromBcd(host)) bad = true;
     if (bad) {
       Mismatch(&mismatches, "fbstp", pc, rc, a);
       if (mismatches <= 10) {
-        std::printf("  host sw %04X soft sw %04X host", host_sw & kFlagsC1,
-                    env.status & kFlagsC1);
+        std::printf("  host sw %04X soft sw %04X host", host_sw & kFlagsC1, env.status & kFlagsC1);
         for (int j = 9; j >= 0; --j) std::printf(" %02X", host[j]);
         std::printf(" soft");
         for (int j = 9; j >= 0; --j) std::printf(" %02X", mine[j]);

@@ -4,11 +4,11 @@
 // whose bits below each precision's rounding position are 0111.., 1000.., 1000..01.
 #pragma once
 
-#include "cpu/x87/x87.h"
-
 #include <cstdint>
 #include <cstdlib>
 #include <random>
+
+#include "cpu/x87/x87.h"
 
 namespace vireo::x87::test {
 
@@ -28,8 +28,12 @@ class Gen {
   uint64_t Significand() {
     uint64_t sig = Bits() | (1ull << 63);
     switch (Below(8)) {
-      case 0: sig = 1ull << 63; break;
-      case 1: sig = ~0ull; break;
+      case 0:
+        sig = 1ull << 63;
+        break;
+      case 1:
+        sig = ~0ull;
+        break;
       case 2:
       case 3:
       case 4: {
@@ -40,16 +44,27 @@ class Gen {
         static constexpr int kPattern = 4;
         uint64_t low = 0;
         switch (Below(kPattern)) {
-          case 0: low = half - 1; break;
-          case 1: low = half; break;
-          case 2: low = half + 1; break;
-          default: low = Below(2) ? 0 : mask; break;
+          case 0:
+            low = half - 1;
+            break;
+          case 1:
+            low = half;
+            break;
+          case 2:
+            low = half + 1;
+            break;
+          default:
+            low = Below(2) ? 0 : mask;
+            break;
         }
         sig = (sig & ~mask) | low;
         break;
       }
-      case 5: sig = (1ull << 63) | (Bits() >> Below(64)); break;  // few low bits
-      default: break;
+      case 5:
+        sig = (1ull << 63) | (Bits() >> Below(64));
+        break;  // few low bits
+      default:
+        break;
     }
     return sig;
   }
@@ -60,22 +75,37 @@ class Gen {
     uint64_t sig = Significand();
     int exp = 0;
     switch (Below(24)) {
-      case 0: return F80{0, sign};
-      case 1: return F80{Bits() >> (1 + Below(63)), sign};  // denormal (maybe tiny)
-      case 2: return F80{sig, sign};                        // pseudo-denormal
-      case 3: return F80{sig >> 1, static_cast<uint16_t>(sign | (1 + Below(0x7FFE)))};  // unnormal
-      case 4: return F80{1ull << 63, static_cast<uint16_t>(sign | 0x7FFF)};  // infinity
-      case 5: return F80{sig | (3ull << 62), static_cast<uint16_t>(sign | 0x7FFF)};  // QNaN
-      case 6: {  // SNaN
+      case 0:
+        return F80{0, sign};
+      case 1:
+        return F80{Bits() >> (1 + Below(63)), sign};  // denormal (maybe tiny)
+      case 2:
+        return F80{sig, sign};  // pseudo-denormal
+      case 3:
+        return F80{sig >> 1, static_cast<uint16_t>(sign | (1 + Below(0x7FFE)))};  // unnormal
+      case 4:
+        return F80{1ull << 63, static_cast<uint16_t>(sign | 0x7FFF)};  // infinity
+      case 5:
+        return F80{sig | (3ull << 62), static_cast<uint16_t>(sign | 0x7FFF)};  // QNaN
+      case 6: {                                                                // SNaN
         uint64_t s = (sig & ~(1ull << 62)) | (1ull << 63);
         if ((s << 1) == 0) s |= 1;
         return F80{s, static_cast<uint16_t>(sign | 0x7FFF)};
       }
-      case 7: return F80{Bits() >> 1, static_cast<uint16_t>(sign | 0x7FFF)};  // pseudo-NaN/inf
-      case 8: exp = 0x7FFE - Below(70); break;
-      case 9: exp = 1 + Below(70); break;
-      case 10: exp = Below(0x7FFE) + 1; break;
-      case 11: exp = 16383 + Below(130) - 65; break;
+      case 7:
+        return F80{Bits() >> 1, static_cast<uint16_t>(sign | 0x7FFF)};  // pseudo-NaN/inf
+      case 8:
+        exp = 0x7FFE - Below(70);
+        break;
+      case 9:
+        exp = 1 + Below(70);
+        break;
+      case 10:
+        exp = Below(0x7FFE) + 1;
+        break;
+      case 11:
+        exp = 16383 + Below(130) - 65;
+        break;
       default:
         if (near >= 0) {
           exp = near + Below(140) - 70;

@@ -1,12 +1,12 @@
 // Golden vectors recorded from a host x87 (x87_golden.inc): checks the software x87 on every
 // host, including non-x86 ones where the differential tests cannot run.
-#include "cpu/x87/x87.h"
-#include "tests/unit/x87/host_x87.h"
-
 #include <doctest/doctest.h>
 
 #include <cstdio>
 #include <iterator>
+
+#include "cpu/x87/x87.h"
+#include "tests/unit/x87/host_x87.h"
 
 namespace vireo::x87::test {
 namespace {
@@ -29,19 +29,35 @@ TEST_CASE("x87 golden vectors from a host x87") {
     F80 st0{}, st1 = g.b;
     uint16_t compared = kExceptionFlags | kC1;
     switch (g.op) {
-      case HostOp::kAdd: st0 = Add(g.a, g.b, env); break;
-      case HostOp::kSub: st0 = Sub(g.a, g.b, env); break;
-      case HostOp::kMul: st0 = Mul(g.a, g.b, env); break;
-      case HostOp::kDiv: st0 = Div(g.a, g.b, env); break;
-      case HostOp::kSqrt: st0 = Sqrt(g.a, env); break;
-      case HostOp::kRndint: st0 = RoundToInt(g.a, env); break;
-      case HostOp::kScale: st0 = Scale(g.a, g.b, env); break;
+      case HostOp::kAdd:
+        st0 = Add(g.a, g.b, env);
+        break;
+      case HostOp::kSub:
+        st0 = Sub(g.a, g.b, env);
+        break;
+      case HostOp::kMul:
+        st0 = Mul(g.a, g.b, env);
+        break;
+      case HostOp::kDiv:
+        st0 = Div(g.a, g.b, env);
+        break;
+      case HostOp::kSqrt:
+        st0 = Sqrt(g.a, env);
+        break;
+      case HostOp::kRndint:
+        st0 = RoundToInt(g.a, env);
+        break;
+      case HostOp::kScale:
+        st0 = Scale(g.a, g.b, env);
+        break;
       case HostOp::kPrem:
       case HostOp::kPrem1:
         st0 = PartialRemainder(g.a, g.b, g.op == HostOp::kPrem1, env);
         compared |= kC0 | kC2 | kC3;
         break;
-      case HostOp::kXtract: st0 = Extract(g.a, &st1, env); break;
+      case HostOp::kXtract:
+        st0 = Extract(g.a, &st1, env);
+        break;
     }
     if (st0 != g.st0 || st1 != g.st1 || (env.status & compared) != (g.status & compared)) {
       if (++mismatches <= 10) {
@@ -56,8 +72,19 @@ TEST_CASE("x87 golden vectors from a host x87") {
   CHECK(mismatches == 0);
 }
 
-enum class Conv { kFist16, kFist32, kFist64, kFisttp16, kFisttp32, kFisttp64, kFst32, kFst64,
-                  kFcom, kFucom, kFbstp };
+enum class Conv {
+  kFist16,
+  kFist32,
+  kFist64,
+  kFisttp16,
+  kFisttp32,
+  kFisttp64,
+  kFst32,
+  kFst64,
+  kFcom,
+  kFucom,
+  kFbstp
+};
 struct GoldenConv {
   Conv kind;
   uint16_t control;
@@ -102,8 +129,7 @@ TEST_CASE("x87 golden conversion and compare vectors from a host x87") {
         (env.status & compared) != (g.status & compared)) {
       if (++mismatches <= 10) {
         std::printf("golden conversion mismatch kind %d control %04X a %04X_%016llX\n", k,
-                    g.control, g.a.sign_exponent,
-                    static_cast<unsigned long long>(g.a.significand));
+                    g.control, g.a.sign_exponent, static_cast<unsigned long long>(g.a.significand));
       }
     }
   }

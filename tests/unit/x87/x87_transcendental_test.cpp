@@ -1,14 +1,14 @@
 // Transcendentals: the x86-64 host backend against the host x87 run directly (plumbing, C2),
 // and the portable software path against the host within an error bound in ulps over the
 // instructions' documented domains (the software path is not bit-exact; see transcendental.h).
-#include "cpu/x87/transcendental.h"
-#include "tests/unit/x87/host_x87.h"
-#include "tests/unit/x87/x87_gen.h"
-
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <cstdio>
+
+#include "cpu/x87/transcendental.h"
+#include "tests/unit/x87/host_x87.h"
+#include "tests/unit/x87/x87_gen.h"
 
 namespace vireo::x87::test {
 namespace {
@@ -72,8 +72,7 @@ TEST_CASE("x87 transcendentals: software path close to the host x87") {
       const TranscendentalResult host = detail::HostTranscendental(d.op, st0, st1, host_env);
       const TranscendentalResult soft = detail::SoftwareTranscendental(d.op, st0, st1, soft_env);
       constexpr uint16_t kHard = kIe | kDe | kZe | kC2;
-      if ((host_env.status & kHard) != (soft_env.status & kHard) ||
-          host.pushed != soft.pushed) {
+      if ((host_env.status & kHard) != (soft_env.status & kHard) || host.pushed != soft.pushed) {
         ++flag_mismatches;
       }
       auto distance = d.absolute ? AbsoluteDistance : UlpDistance;
@@ -82,10 +81,10 @@ TEST_CASE("x87 transcendentals: software path close to the host x87") {
       worst = std::max(worst, ulps);
       if (ulps > d.max_ulps) ++far;
     }
-    std::printf("x87 %-8s software vs host: %ld cases, worst %.2f %s, %ld beyond %.0f, "
-                "%ld flag mismatches\n",
-                d.name, cases, worst, d.absolute ? "x 2^-64" : "ulp", far, d.max_ulps,
-                flag_mismatches);
+    std::printf(
+        "x87 %-8s software vs host: %ld cases, worst %.2f %s, %ld beyond %.0f, "
+        "%ld flag mismatches\n",
+        d.name, cases, worst, d.absolute ? "x 2^-64" : "ulp", far, d.max_ulps, flag_mismatches);
     CHECK(flag_mismatches == 0);
     CHECK(far == 0);
   }
@@ -96,12 +95,12 @@ TEST_CASE("x87 transcendentals: software path close to the host x87") {
 // operand returned) as the host; tiny results are left to the accuracy test.
 TEST_CASE("x87 transcendentals: software path special cases match the host x87") {
   if (!kHostX87) return;
-  static constexpr const char* kNames[] = {"fsin",  "fcos",  "fsincos", "fptan",
+  static constexpr const char* kNames[] = {"fsin",   "fcos",  "fsincos", "fptan",
                                            "fpatan", "f2xm1", "fyl2x",   "fyl2xp1"};
-  static constexpr Transcendental kOps[] = {
-      Transcendental::kSin,  Transcendental::kCos,    Transcendental::kSinCos,
-      Transcendental::kTan,  Transcendental::kAtan,   Transcendental::kExp2M1,
-      Transcendental::kYLog2X, Transcendental::kYLog2XP1};
+  static constexpr Transcendental kOps[] = {Transcendental::kSin,    Transcendental::kCos,
+                                            Transcendental::kSinCos, Transcendental::kTan,
+                                            Transcendental::kAtan,   Transcendental::kExp2M1,
+                                            Transcendental::kYLog2X, Transcendental::kYLog2XP1};
   Gen gen(0x5BEC);
   const long cases = CaseCount(200000) / 20;
   auto special = [](F80 v) {
@@ -114,8 +113,8 @@ TEST_CASE("x87 transcendentals: software path special cases match the host x87")
       F80 a = gen.Value();
       const F80 b = gen.Value();
       if (kOps[o] == Transcendental::kExp2M1 && gen.Below(2)) {
-        a.sign_exponent = static_cast<uint16_t>((a.sign_exponent & 0x8000) |
-                                                (16383 - 1 - gen.Below(30)));
+        a.sign_exponent =
+            static_cast<uint16_t>((a.sign_exponent & 0x8000) | (16383 - 1 - gen.Below(30)));
       }
       const uint16_t control = Gen::Control(3, static_cast<int>(i % 4));
       Env host_env{control, 0}, soft_env{control, 0};
@@ -131,9 +130,10 @@ TEST_CASE("x87 transcendentals: software path special cases match the host x87")
         ++special_mismatches;
       }
     }
-    std::printf("x87 %-8s software vs host, special operands: %ld cases, %ld flag mismatches, "
-                "%ld special-result mismatches\n",
-                kNames[o], cases, flag_mismatches, special_mismatches);
+    std::printf(
+        "x87 %-8s software vs host, special operands: %ld cases, %ld flag mismatches, "
+        "%ld special-result mismatches\n",
+        kNames[o], cases, flag_mismatches, special_mismatches);
     CHECK(flag_mismatches == 0);
     CHECK(special_mismatches == 0);
   }
