@@ -109,6 +109,48 @@ bool LoadCodeDescriptor(Cpu& cpu, uint16_t selector, uint32_t ext, SegmentCache*
   return true;
 }
 
+/// The code segment a return (IRET, RETF) goes to: RPL not below CPL, a present code segment,
+/// DPL rules for conforming and non-conforming code (SDM Vol. 2A IRET, Vol. 2B RET).
+bool LoadReturnCode(Cpu& cpu, uint16_t cs, uint8_t cpl, SegmentCache* code) {
+  const uint8_t rpl = cs & 3;
+  if (rpl < cpl) return Fault(cpu, kGP, cs & 0xFFFC);
+  if (!LoadCodeDescriptor(cpu, cs, 0, code)) return false;
+  const uint8_t dpl = (code->attrs >> 5) & 3;
+  const bool conforming = code->attrs & 4;
+  if ((conforming && dpl > rpl) || (!conforming && dpl != rpl)) return Fault(cpu, kGP, cs & 0xFFFC);
+  return true;
+}
+
+/// Pops SS:rSP for a return to an outer level (or any IRET in 64-bit mode) and checks SS for
+/// the new privilege level; a null SS is allowed returning to 64-bit code below CPL 3.
+bool PopReturnStack(Cpu& cpu, Stack& st, unsigned bytes, uint8_t rpl, bool to64,
+                    SegmentCache* ss_out, uint64_t* sp_out) {
+  CpuState& s = cpu.state();
+  uint64_t sp, ss;
+  if (!st.Pop(&sp, bytes) || !st.Pop(&ss, bytes)) return false;
+  ss &= 0xFFFF;
+  if ((ss & 0xFFFC) == 0 && to64 && rpl != 3) {
+    *ss_out = {0, 0, static_cast<uint16_t>(ss), 0};
+  } else if (!LoadStackForLevel(cpu, static_cast<uint16_t>(ss), rpl, 0, ss_out)) {
+    // Returns report SS problems as #GP/#SS rather than the #TS of a gate's stack switch.
+    if (s.exception_vector == kTS) s.exception_vector = kGP;
+    return false;
+  }
+  *sp_out = sp;
+  return true;
+}
+
+/// After a return to an outer level, data segments that level may not use become null (SDM
+/// Vol. 2A IRET, RETURN-TO-OUTER-PRIVILEGE-LEVEL).
+void NullOuterDataSegments(CpuState& s, uint8_t new_cpl) {
+  for (int r : {kEs, kDs, kFs, kGs}) {
+    const SegmentCache& seg = s.seg[r];
+    bool data_or_nc_code = !((seg.attrs & 8) && (seg.attrs & 4));
+    if ((seg.attrs & 0x10) && data_or_nc_code && ((seg.attrs >> 5) & 3) < new_cpl)
+      s.seg[r] = {0, 0, 0, 0};
+  }
+}
+
 bool DeliverReal(Cpu& cpu, uint8_t vector) {
   CpuState& s = cpu.state();
   // SDM Vol. 3A 20.1.4: the IVT holds 4-byte far pointers; pushes FLAGS, CS, IP; clears IF, TF
@@ -389,30 +431,14 @@ bool InterruptReturn(Cpu& cpu, unsigned bytes) {
   }
   // Protected-mode return (SDM Vol. 2A IRET, PROTECTED-MODE-RETURN).
   const uint8_t rpl = cs & 3;
-  if (rpl < cpl) return Fault(cpu, kGP, static_cast<uint32_t>(cs & 0xFFFC));
   SegmentCache code;
-  if (!LoadCodeDescriptor(cpu, static_cast<uint16_t>(cs), 0, &code)) return false;
-  const uint8_t dpl = (code.attrs >> 5) & 3;
-  const bool conforming = code.attrs & 4;
-  if ((conforming && dpl > rpl) || (!conforming && dpl != rpl))
-    return Fault(cpu, kGP, static_cast<uint32_t>(cs & 0xFFFC));
+  if (!LoadReturnCode(cpu, static_cast<uint16_t>(cs), cpl, &code)) return false;
   const bool to_64 = long_mode && (code.attrs & (1u << 13));
   uint64_t new_sp = st.sp;
   SegmentCache new_ss = s.seg[kSs];
-  if (rpl > cpl || mode64) {
-    // 64-bit mode always pops SS:RSP; elsewhere only for a return to an outer level.
-    uint64_t sp, ss;
-    if (!st.Pop(&sp, bytes) || !st.Pop(&ss, bytes)) return false;
-    ss &= 0xFFFF;
-    if ((ss & 0xFFFC) == 0 && to_64 && rpl != 3) {
-      new_ss = {0, 0, static_cast<uint16_t>(ss), 0};  // null SS allowed returning to 64-bit CPL<3
-    } else if (!LoadStackForLevel(cpu, static_cast<uint16_t>(ss), rpl, 0, &new_ss)) {
-      // IRET reports SS problems as #GP/#SS rather than #TS.
-      if (s.exception_vector == kTS) s.exception_vector = kGP;
-      return false;
-    }
-    new_sp = sp;
-  }
+  // 64-bit mode always pops SS:RSP; elsewhere only for a return to an outer level.
+  if ((rpl > cpl || mode64) && !PopReturnStack(cpu, st, bytes, rpl, to_64, &new_ss, &new_sp))
+    return false;
   uint64_t changeable = kAlways;
   if (cpl <= iopl) changeable |= kIf;
   if (cpl == 0) changeable |= kIopl;
@@ -429,16 +455,7 @@ bool InterruptReturn(Cpu& cpu, unsigned bytes) {
   s.rip = to_64 ? ip : ip & width_mask & 0xFFFFFFFF;
   s.cpl = rpl;
   SetRflags(s, merge_flags(flags, changeable) & ~uint64_t{kVm});
-  if (rpl > cpl) {
-    // Data segments the outer level may not use become null (SDM Vol. 2A IRET, RETURN-TO-
-    // OUTER-PRIVILEGE-LEVEL).
-    for (int r : {kEs, kDs, kFs, kGs}) {
-      const SegmentCache& seg = s.seg[r];
-      bool data_or_nc_code = !((seg.attrs & 8) && (seg.attrs & 4));
-      if ((seg.attrs & 0x10) && data_or_nc_code && ((seg.attrs >> 5) & 3) < rpl)
-        s.seg[r] = {0, 0, 0, 0};
-    }
-  }
+  if (rpl > cpl) NullOuterDataSegments(s, rpl);
   cpu.StateChanged();
   return true;
 }
@@ -505,27 +522,14 @@ bool FarReturn(Cpu& cpu, unsigned bytes, uint64_t extra) {
   // SDM Vol. 2B RET, "PROTECTED-MODE": RPL below CPL is #GP; equal returns within the level;
   // greater returns to an outer level and pops SS:rSP as well.
   const uint8_t rpl = cs & 3;
-  if (rpl < cpl) return Fault(cpu, kGP, static_cast<uint32_t>(cs & 0xFFFC));
   SegmentCache code;
-  if (!LoadCodeDescriptor(cpu, static_cast<uint16_t>(cs), 0, &code)) return false;
-  const uint8_t dpl = (code.attrs >> 5) & 3;
-  const bool conforming = code.attrs & 4;
-  if ((conforming && dpl > rpl) || (!conforming && dpl != rpl))
-    return Fault(cpu, kGP, static_cast<uint32_t>(cs & 0xFFFC));
+  if (!LoadReturnCode(cpu, static_cast<uint16_t>(cs), cpl, &code)) return false;
   const bool to64 = long_mode && (code.attrs & (1u << 13));
   SegmentCache new_ss = s.seg[kSs];
   uint64_t new_sp = st.sp;
   if (rpl > cpl) {
-    uint64_t sp, ss;
-    if (!st.Pop(&sp, bytes) || !st.Pop(&ss, bytes)) return false;
-    ss &= 0xFFFF;
-    if ((ss & 0xFFFC) == 0 && to64 && rpl != 3) {
-      new_ss = {0, 0, static_cast<uint16_t>(ss), 0};
-    } else if (!LoadStackForLevel(cpu, static_cast<uint16_t>(ss), rpl, 0, &new_ss)) {
-      if (s.exception_vector == kTS) s.exception_vector = kGP;
-      return false;
-    }
-    new_sp = (sp + extra) & ((new_ss.attrs & (1u << 14)) || to64 ? ~uint64_t{0} : 0xFFFF);
+    if (!PopReturnStack(cpu, st, bytes, rpl, to64, &new_ss, &new_sp)) return false;
+    new_sp = (new_sp + extra) & ((new_ss.attrs & (1u << 14)) || to64 ? ~uint64_t{0} : 0xFFFF);
   }
   code.selector = static_cast<uint16_t>(cs);
   s.seg[kCs] = code;
@@ -534,12 +538,7 @@ bool FarReturn(Cpu& cpu, unsigned bytes, uint64_t extra) {
     s.seg[kSs] = new_ss;
     s.gpr[kRsp] = new_sp;
     s.cpl = rpl;
-    for (int r : {kEs, kDs, kFs, kGs}) {
-      const SegmentCache& seg = s.seg[r];
-      bool data_or_nc_code = !((seg.attrs & 8) && (seg.attrs & 4));
-      if ((seg.attrs & 0x10) && data_or_nc_code && ((seg.attrs >> 5) & 3) < rpl)
-        s.seg[r] = {0, 0, 0, 0};
-    }
+    NullOuterDataSegments(s, rpl);
   } else {
     SetSp(s, new_sp, mask);
   }
