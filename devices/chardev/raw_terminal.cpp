@@ -73,12 +73,13 @@ void InstallExitHooks() {
   }
 }
 
-// Raw mode as cfmakeraw(3) describes it: no line editing, no echo, no signals from keys (so
-// Ctrl-C reaches the guest), 8-bit clean input, and no output post-processing (the guest's own
-// tty layer already turns LF into CR LF).
+// Raw input as cfmakeraw(3) describes it: no line editing, no echo, no signals from keys (so
+// Ctrl-C reaches the guest), 8-bit clean. Output post-processing stays on, as QEMU keeps it:
+// Vireo's own messages (which end in LF alone) then start at column 0, and the guest's CR LF
+// only gains a harmless extra CR.
 void MakeRaw(struct termios& t) {
   t.c_iflag &= ~(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
-  t.c_oflag &= ~OPOST;
+  t.c_oflag |= OPOST | ONLCR;
   t.c_lflag &= ~(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
   t.c_cflag &= ~(CSIZE | PARENB);
   t.c_cflag |= CS8;
