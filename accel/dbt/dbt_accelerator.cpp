@@ -113,13 +113,19 @@ void DbtAccelerator::Loop() {
         });
         break;
       }
-      case x86::StopReason::kShutdown:
-        // A triple fault resets the machine (or ends the run with -no-reboot).
-        std::fprintf(stderr, "vireo: triple fault at %04x:%016llx; %s\n", s.seg[x86::kCs].selector,
-                     static_cast<unsigned long long>(s.rip),
-                     machine_.spec().no_reboot ? "exiting (-no-reboot)" : "resetting");
+      case x86::StopReason::kShutdown: {
+        // A triple fault resets the machine (or ends the run with -no-reboot). A guest that
+        // faults in a loop would flood the terminal, so only the first few are reported.
+        static constexpr int kReported = 3;
+        if (++triple_faults_ <= kReported) {
+          std::fprintf(stderr, "vireo: triple fault at %04x:%016llx; %s%s\n",
+                       s.seg[x86::kCs].selector, static_cast<unsigned long long>(s.rip),
+                       machine_.spec().no_reboot ? "exiting (-no-reboot)" : "resetting",
+                       triple_faults_ == kReported ? " (further triple faults not reported)" : "");
+        }
         machine_.RequestReset();
         break;
+      }
       default:
         break;
     }

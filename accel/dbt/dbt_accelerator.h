@@ -36,6 +36,7 @@ class DbtAccelerator final : public Accelerator, private machine::IrqSink {
   std::unique_ptr<loaders::FirmwareRom> firmware_;
   std::thread thread_;
   std::atomic<bool> stop_{false};
+  int triple_faults_ = 0;
   std::mutex wake_mutex_;
   std::condition_variable wake_;
 };
