@@ -349,6 +349,7 @@ uint64_t RunVecOp(CpuState& st, uint64_t packed, uint64_t b) {
       return SignMask<uint32_t>(s, w);
     case VecOp::kMovmskPD:
       return SignMask<uint64_t>(s, w);
+    case VecOp::kFloat:  // dispatched by VectorHelper
     case VecOp::kCount:
       return 0;
   }

@@ -80,6 +80,7 @@ enum class VecOp : uint8_t {
   kPmovmskB,  // returns the byte sign bits of src (no write)
   kMovmskPS,  // returns the dword sign bits of src (no write)
   kMovmskPD,  // returns the qword sign bits of src (no write)
+  kFloat,     // SSE floating point: the helper's b is a PackFloatOp argument (sse_float.h)
   kCount,
 };
 

@@ -6,13 +6,20 @@
 
 #include "cpu/x86/cpu.h"
 #include "cpu/x86/helpers.h"
+#include "cpu/x86/sse_float.h"
 #include "cpu/x86/sse_ops.h"
 #include "cpu/x86/translate_families.h"
 
 namespace vireo::x86 {
 
 uint64_t VectorHelper(jit::ExecEnv* env, uint64_t a, uint64_t b) {
-  return RunVecOp(*static_cast<CpuState*>(env->state), a, b);
+  auto& st = *static_cast<CpuState*>(env->state);
+  if ((a & 0xFF) != static_cast<uint64_t>(VecOp::kFloat)) return RunVecOp(st, a, b);
+  FloatResult r = RunFloatOp(st, b);
+  // An unmasked SIMD floating-point exception: #XM if CR4.OSXMMEXCPT (bit 10) is set, else #UD
+  // (SDM Vol. 1 11.5.1; Vol. 3A 6.15, interrupt 19).
+  if (r.fault) static_cast<Cpu*>(env->cpu)->RaiseException((st.cr4 >> 10) & 1 ? kXM : kUD);
+  return r.value;
 }
 
 uint64_t FpuStateHelper(jit::ExecEnv* env, uint64_t, uint64_t) {
@@ -449,7 +456,8 @@ void VectorOp(TranslatorContext& c) {
       const Operand& src = d.operands[1];
       Value r;
       for (unsigned half = 0; half < (mmx ? 1u : 2u); ++half) {
-        Value x = c.e.LoadState(Type::kU64, mmx ? MmOffset(src.reg) : XmmOffset(src.reg) + 8 * half);
+        Value x =
+            c.e.LoadState(Type::kU64, mmx ? MmOffset(src.reg) : XmmOffset(src.reg) + 8 * half);
         Value top = c.e.And(x, Imm::Imm64(0x8080808080808080ull));
         Value bits = c.e.Lshr(c.e.Mul(top, Imm::Imm64(0x0002040810204081ull)), Imm::Imm8(56));
         r = half == 0 ? bits : c.e.Or(r, c.e.Shl(bits, Imm::Imm8(8)));
@@ -477,6 +485,137 @@ void VectorOp(TranslatorContext& c) {
     }
   }
   if (mmx) EnterMmx(c);
+}
+
+// ---- floating point (sse_float.cpp) ----------------------------------------------------------
+
+struct FloatDef {
+  Mnemonic m;
+  FloatOp op;
+  bool dbl, scalar;
+};
+
+constexpr FloatDef kFloatOps[] = {
+    {Mnemonic::kADDPS, FloatOp::kAdd, false, false},
+    {Mnemonic::kADDSS, FloatOp::kAdd, false, true},
+    {Mnemonic::kADDPD, FloatOp::kAdd, true, false},
+    {Mnemonic::kADDSD, FloatOp::kAdd, true, true},
+    {Mnemonic::kSUBPS, FloatOp::kSub, false, false},
+    {Mnemonic::kSUBSS, FloatOp::kSub, false, true},
+    {Mnemonic::kSUBPD, FloatOp::kSub, true, false},
+    {Mnemonic::kSUBSD, FloatOp::kSub, true, true},
+    {Mnemonic::kMULPS, FloatOp::kMul, false, false},
+    {Mnemonic::kMULSS, FloatOp::kMul, false, true},
+    {Mnemonic::kMULPD, FloatOp::kMul, true, false},
+    {Mnemonic::kMULSD, FloatOp::kMul, true, true},
+    {Mnemonic::kDIVPS, FloatOp::kDiv, false, false},
+    {Mnemonic::kDIVSS, FloatOp::kDiv, false, true},
+    {Mnemonic::kDIVPD, FloatOp::kDiv, true, false},
+    {Mnemonic::kDIVSD, FloatOp::kDiv, true, true},
+    {Mnemonic::kSQRTPS, FloatOp::kSqrt, false, false},
+    {Mnemonic::kSQRTSS, FloatOp::kSqrt, false, true},
+    {Mnemonic::kSQRTPD, FloatOp::kSqrt, true, false},
+    {Mnemonic::kSQRTSD, FloatOp::kSqrt, true, true},
+    {Mnemonic::kMINPS, FloatOp::kMin, false, false},
+    {Mnemonic::kMINSS, FloatOp::kMin, false, true},
+    {Mnemonic::kMINPD, FloatOp::kMin, true, false},
+    {Mnemonic::kMINSD, FloatOp::kMin, true, true},
+    {Mnemonic::kMAXPS, FloatOp::kMax, false, false},
+    {Mnemonic::kMAXSS, FloatOp::kMax, false, true},
+    {Mnemonic::kMAXPD, FloatOp::kMax, true, false},
+    {Mnemonic::kMAXSD, FloatOp::kMax, true, true},
+    {Mnemonic::kCMPPS, FloatOp::kCmp, false, false},
+    {Mnemonic::kCMPSS, FloatOp::kCmp, false, true},
+    {Mnemonic::kCMPPD, FloatOp::kCmp, true, false},
+    {Mnemonic::kCMPSD_SSE, FloatOp::kCmp, true, true},
+    {Mnemonic::kCOMISS, FloatOp::kComi, false, true},
+    {Mnemonic::kCOMISD, FloatOp::kComi, true, true},
+    {Mnemonic::kUCOMISS, FloatOp::kUcomi, false, true},
+    {Mnemonic::kUCOMISD, FloatOp::kUcomi, true, true},
+};
+
+/// The arithmetic, MIN/MAX, CMP and COMIS forms: xmm, xmm/m128 (aligned) or xmm/m32/m64
+/// (scalar, no alignment rule; SDM Vol. 1 11.6.7).
+void FloatArith(TranslatorContext& c) {
+  if (!Usable(c)) return;
+  const DecodedInst& d = *c.d;
+  const FloatDef* def = nullptr;
+  for (const FloatDef& f : kFloatOps)
+    if (f.m == d.mnemonic) def = &f;
+  uint8_t imm = 0;
+  for (unsigned i = 0; i < d.num_operands; ++i)
+    if (d.operands[i].kind == OperandKind::kImm)
+      imm = static_cast<uint8_t>(d.imm[d.operands[i].reg]);
+  const unsigned scode = SourceCode(c, 1);
+  Value r = c.Call(
+      HelperId::kVector, Type::kU64, Imm::Imm64(static_cast<uint64_t>(VecOp::kFloat)),
+      Imm::Imm64(PackFloatOp(def->op, d.operands[0].reg, scode, imm, def->dbl, def->scalar)));
+  if (def->op == FloatOp::kComi || def->op == FloatOp::kUcomi) c.SetArithFlags(r);
+}
+
+struct CvtDef {
+  Mnemonic m;
+  FloatOp op;
+  bool dbl, scalar, trunc;
+};
+
+constexpr CvtDef kCvtOps[] = {
+    {Mnemonic::kCVTSI2SS, FloatOp::kCvtI2F, false, true, false},
+    {Mnemonic::kCVTSI2SD, FloatOp::kCvtI2F, true, true, false},
+    {Mnemonic::kCVTSS2SI, FloatOp::kCvtF2I, false, true, false},
+    {Mnemonic::kCVTTSS2SI, FloatOp::kCvtF2I, false, true, true},
+    {Mnemonic::kCVTSD2SI, FloatOp::kCvtF2I, true, true, false},
+    {Mnemonic::kCVTTSD2SI, FloatOp::kCvtF2I, true, true, true},
+    {Mnemonic::kCVTSS2SD, FloatOp::kCvtF2F, false, true, false},
+    {Mnemonic::kCVTSD2SS, FloatOp::kCvtF2F, true, true, false},
+    {Mnemonic::kCVTPS2PD, FloatOp::kCvtF2F, false, false, false},
+    {Mnemonic::kCVTPD2PS, FloatOp::kCvtF2F, true, false, false},
+    {Mnemonic::kCVTDQ2PS, FloatOp::kCvtDq2F, false, false, false},
+    {Mnemonic::kCVTDQ2PD, FloatOp::kCvtDq2F, true, false, false},
+    {Mnemonic::kCVTPS2DQ, FloatOp::kCvtF2Dq, false, false, false},
+    {Mnemonic::kCVTTPS2DQ, FloatOp::kCvtF2Dq, false, false, true},
+    {Mnemonic::kCVTPD2DQ, FloatOp::kCvtF2Dq, true, false, false},
+    {Mnemonic::kCVTTPD2DQ, FloatOp::kCvtF2Dq, true, false, true},
+    {Mnemonic::kCVTPI2PS, FloatOp::kCvtDq2F, false, false, false},
+    {Mnemonic::kCVTPI2PD, FloatOp::kCvtDq2F, true, false, false},
+    {Mnemonic::kCVTPS2PI, FloatOp::kCvtF2Dq, false, false, false},
+    {Mnemonic::kCVTTPS2PI, FloatOp::kCvtF2Dq, false, false, true},
+    {Mnemonic::kCVTPD2PI, FloatOp::kCvtF2Dq, true, false, false},
+    {Mnemonic::kCVTTPD2PI, FloatOp::kCvtF2Dq, true, false, true},
+};
+
+/// The XMM conversions (SDM CVTSI2SS ... CVTTPD2DQ pages). A GPR or memory integer source
+/// is staged in the scratch area like a memory vector source.
+void Convert(TranslatorContext& c) {
+  if (!Usable(c)) return;
+  const DecodedInst& d = *c.d;
+  const CvtDef* def = nullptr;
+  for (const CvtDef& f : kCvtOps)
+    if (f.m == d.mnemonic) def = &f;
+  const Operand& dst = d.operands[0];
+  const Operand& src = d.operands[1];
+  unsigned scode;
+  bool wide = false;
+  if (def->op == FloatOp::kCvtI2F) {
+    wide = src.size == 8;
+    c.e.StoreState(FpuScratchOffset(), c.e.ZExt(Type::kU64, c.Read(1)));
+    scode = kVecScratch;
+  } else {
+    scode = SourceCode(c, 1);
+    wide = def->op == FloatOp::kCvtF2I && dst.size == 8;
+  }
+  // The MMX forms convert two lanes; CVTPI2PS/CVTPS2PI with a memory operand have no MMX
+  // operand but an m64 source.
+  const bool mmx = HasMmx(d) || (src.kind == OperandKind::kMem && src.size == 8);
+  const uint8_t imm = static_cast<uint8_t>((wide ? 1 : 0) | (def->trunc ? 2 : 0) | (mmx ? 4 : 0));
+  const unsigned dcode = def->op == FloatOp::kCvtF2I ? kVecScratch : RegCode(dst);
+  // The MMX-register forms switch the x87 unit to MMX state (SDM CVTPI2PS, CVTPS2PI pages),
+  // after the memory source is read but before a SIMD exception (observed on hardware);
+  // CVTPI2PS/PD with a memory source do not.
+  if (dst.kind == OperandKind::kMmx || src.kind == OperandKind::kMmx) EnterMmx(c);
+  Value r = c.Call(HelperId::kVector, Type::kU64, Imm::Imm64(static_cast<uint64_t>(VecOp::kFloat)),
+                   Imm::Imm64(PackFloatOp(def->op, dcode, scode, imm, def->dbl, def->scalar)));
+  if (def->op == FloatOp::kCvtF2I) c.Write(0, c.e.ZExt(TranslatorContext::SizeType(dst.size), r));
 }
 
 /// EMMS: all x87 tags empty and TOP = 0 (SDM EMMS; Vol. 1 Table 9-3).
@@ -520,6 +659,8 @@ void RegisterSse(HandlerTable& t) {
   for (Mnemonic m : {Mnemonic::kPANDN, Mnemonic::kANDNPS, Mnemonic::kANDNPD})
     t.Add(m, LogicOp<Logic::kAndNot>);
   for (const HelperOp& h : kHelperOps) t.Add(h.m, VectorOp);
+  for (const FloatDef& f : kFloatOps) t.Add(f.m, FloatArith);
+  for (const CvtDef& f : kCvtOps) t.Add(f.m, Convert);
 }
 
 }  // namespace vireo::x86

@@ -42,20 +42,21 @@ struct Options {
 };
 
 void Usage(FILE* out) {
-  std::fprintf(out,
-               "usage: vireo-diff [options]\n"
-               "  --count N        cases to run (default 20000)\n"
-               "  --seed S         run seed (default 1)\n"
-               "  --mode M         16, 32, 64 or all (default all)\n"
-               "  --filter A,B     generators whose name contains A or B (see --list)\n"
-               "  --self-check     known answers, then native vs native (determinism)\n"
-               "  --a NAME --b NAME  executors to compare (default native vs vireo)\n"
-               "  --case I         run only case I (same seed/mode/filter), print it in full\n"
-               "  --first I        start at case I\n"
-               "  --max-reports K  mismatches printed in full (default 10)\n"
-               "  --verbose        print every known answer\n"
-               "  --list           list the generators\n"
-               "  --flags          print the undefined-flags table\n");
+  std::fprintf(
+      out,
+      "usage: vireo-diff [options]\n"
+      "  --count N        cases to run (default 20000)\n"
+      "  --seed S         run seed (default 1)\n"
+      "  --mode M         16, 32, 64 or all (default all)\n"
+      "  --filter A,B     generators whose name contains A or B; ^A: starts with A (see --list)\n"
+      "  --self-check     known answers, then native vs native (determinism)\n"
+      "  --a NAME --b NAME  executors to compare (default native vs vireo)\n"
+      "  --case I         run only case I (same seed/mode/filter), print it in full\n"
+      "  --first I        start at case I\n"
+      "  --max-reports K  mismatches printed in full (default 10)\n"
+      "  --verbose        print every known answer\n"
+      "  --list           list the generators\n"
+      "  --flags          print the undefined-flags table\n");
 }
 
 bool ParseArgs(int argc, char** argv, Options* o) {

@@ -68,6 +68,9 @@ std::span<const GeneratorDef> FaultGenerators();
 std::span<const GeneratorDef> SseGenerators();
 /// Generators of the MMX forms of the integer instructions and EMMS (gen_mmx.cpp).
 std::span<const GeneratorDef> MmxGenerators();
+/// Generators of SSE/SSE2 floating-point arithmetic and compares (gen_sse_float.cpp).
+std::span<const GeneratorDef> SseFloatGenerators();
+std::span<const GeneratorDef> X87Generators();  // gen_x87.cpp
 
 /// Emits a random sequence of 2-8 steps drawn from the in_sequences generators.
 bool EmitSequence(Gen& g);

@@ -21,9 +21,11 @@ const std::vector<GeneratorDef>& Registry() {
     for (auto family :
          {AluGenerators(), MulDivGenerators(), ShiftGenerators(), BitGenerators(), BmiGenerators(),
           MovGenerators(), FlagGenerators(), BranchGenerators(), StackGenerators(),
-          StringGenerators(), AtomicGenerators(), FaultGenerators(), SseGenerators(), MmxGenerators()}) {
+          StringGenerators(), AtomicGenerators(), FaultGenerators(), SseGenerators(),
+          MmxGenerators(), SseFloatGenerators()}) {
       v.insert(v.end(), family.begin(), family.end());
     }
+    for (const GeneratorDef& d : X87Generators()) v.push_back(d);
     v.push_back(kSequence);
     return v;
   }();
@@ -37,7 +39,12 @@ bool Matches(std::string_view name, const std::string& filter) {
     size_t end = filter.find(',', start);
     if (end == std::string::npos) end = filter.size();
     std::string_view part(filter.data() + start, end - start);
-    if (!part.empty() && name.find(part) != std::string_view::npos) return true;
+    // "^fam" anchors at the start of the name, so "^mov" keeps sse.movaps out.
+    if (part.starts_with('^')) {
+      if (part.size() > 1 && name.starts_with(part.substr(1))) return true;
+    } else if (!part.empty() && name.find(part) != std::string_view::npos) {
+      return true;
+    }
     start = end + 1;
   }
   return false;
