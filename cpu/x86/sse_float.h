@@ -31,6 +31,12 @@ enum class FloatOp : uint8_t {
   kCvtF2F,   // CVTSS2SD/CVTSD2SS/CVTPS2PD/CVTPD2PS: `dbl` is the source format
   kCvtDq2F,  // CVTDQ2PS/CVTDQ2PD: `dbl` is the destination format
   kCvtF2Dq,  // CVT(T)PS2DQ/CVT(T)PD2DQ: `dbl` is the source format
+  // SSE3/SSE4.1 (the lane arithmetic of kAdd/kSub/kMul on rearranged operands).
+  kAddSub,  // ADDSUBPS/PD: even lanes subtract, odd lanes add
+  kHadd,    // HADDPS/PD: sums of adjacent lanes of dst, then of src
+  kHsub,    // HSUBPS/PD
+  kRound,   // ROUNDPS/PD/SS/SD: imm8 rounding control
+  kDp,      // DPPS/DPPD: imm8 product and result masks
   kCount,
 };
 

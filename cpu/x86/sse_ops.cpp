@@ -8,6 +8,8 @@
 #include <limits>
 #include <type_traits>
 
+#include "cpu/x86/sse4_ops.h"
+
 namespace vireo::x86 {
 
 namespace {
@@ -125,6 +127,7 @@ uint64_t SignMask(const Vec& s, unsigned w) {
 
 uint64_t RunVecOp(CpuState& st, uint64_t packed, uint64_t b) {
   const auto op = static_cast<VecOp>(packed & 0xFF);
+  if (op == VecOp::kSse4) return RunSse4Op(st, packed, b);
   const unsigned dst = (packed >> 8) & 0xFF;
   const unsigned src = (packed >> 16) & 0xFF;
   const uint8_t imm = static_cast<uint8_t>(packed >> 24);
@@ -350,6 +353,7 @@ uint64_t RunVecOp(CpuState& st, uint64_t packed, uint64_t b) {
     case VecOp::kMovmskPD:
       return SignMask<uint64_t>(s, w);
     case VecOp::kFloat:  // dispatched by VectorHelper
+    case VecOp::kSse4:   // dispatched above
     case VecOp::kCount:
       return 0;
   }

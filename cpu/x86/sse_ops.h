@@ -81,6 +81,7 @@ enum class VecOp : uint8_t {
   kMovmskPS,  // returns the dword sign bits of src (no write)
   kMovmskPD,  // returns the qword sign bits of src (no write)
   kFloat,     // SSE floating point: the helper's b is a PackFloatOp argument (sse_float.h)
+  kSse4,      // SSE3/SSSE3/SSE4 integer operations: see PackSse4Op (sse4_ops.h)
   kCount,
 };
 

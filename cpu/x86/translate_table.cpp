@@ -17,6 +17,7 @@ HandlerTable BuildTable() {
   RegisterAtomic(t);
   RegisterX87(t);
   RegisterSse(t);
+  RegisterSse4(t);
   RegisterSystemFlow(t);
   RegisterSystem(t);
   return t;

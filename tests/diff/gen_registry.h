@@ -71,6 +71,8 @@ std::span<const GeneratorDef> MmxGenerators();
 /// Generators of SSE/SSE2 floating-point arithmetic and compares (gen_sse_float.cpp).
 std::span<const GeneratorDef> SseFloatGenerators();
 std::span<const GeneratorDef> X87Generators();  // gen_x87.cpp
+/// Generators of SSE3, SSSE3, SSE4.1 and SSE4.2 (gen_sse4.cpp).
+std::span<const GeneratorDef> Sse4Generators();
 
 /// Emits a random sequence of 2-8 steps drawn from the in_sequences generators.
 bool EmitSequence(Gen& g);

@@ -12,8 +12,10 @@
 namespace vireo::diff {
 namespace {
 
+using simd::FillXmm;
 using simd::PickSseMem;
 using simd::PickXmm;
+using simd::RandomMxcsr;
 using simd::Xmm;
 
 enum class Kind { kArith, kCmp, kComi };
@@ -65,67 +67,6 @@ constexpr FloatForm kForms[] = {
     {"ssef.ucomisd", "ucomisd", 0x66, 0x2E, Kind::kComi},
 };
 
-/// A random value of a format with `mant` fraction bits and `bits` total bits.
-uint64_t Special(Rng& r, unsigned bits, unsigned mant) {
-  const uint64_t sign = uint64_t{1} << (bits - 1);
-  const uint64_t frac = (uint64_t{1} << mant) - 1;
-  const uint64_t exp_all = (sign - 1) & ~frac;
-  const uint64_t emax = exp_all >> mant;
-  const uint64_t s = r.Chance(50) ? sign : 0;
-  const uint64_t f = r.Next() & frac;
-  switch (r.Below(13)) {
-    case 0:
-      return s;  // zero
-    case 1:
-      return s | (f ? f : 1);  // denormal
-    case 2:
-      return s | (r.Chance(50) ? uint64_t{1} << mant : (r.Next() & 7));  // min normal, tiny
-    case 3:
-      return s | exp_all;  // infinity
-    case 4:
-      return s | exp_all | (uint64_t{1} << (mant - 1)) | (r.Next() & frac);  // QNaN
-    case 5:
-      return s | exp_all | ((f >> 1) ? f >> 1 : 1);  // SNaN
-    case 6:
-      return s | (exp_all - (uint64_t{1} << mant)) | f;  // near the maximum
-    case 7:
-      return s | ((emax / 2) << mant) | (r.Chance(50) ? 0 : f);  // around 1.0
-    case 8:
-      return s | ((1 + r.Below(mant + 2)) << mant) | f;  // small normals (underflow)
-    case 9:
-      return s | ((emax - 1 - r.Below(mant + 2)) << mant) | f;  // large (overflow)
-    case 10:
-      return s | ((emax / 2 + 28 + r.Below(37)) << mant) |
-             (r.Chance(50) ? f : f >> 20);  // 2^31, 2^63
-    default:
-      return s | ((emax / 2 - 8 + r.Below(16)) << mant) | f;  // ordinary
-  }
-}
-
-/// A lane: sometimes a neighbour of `other` (rounding/cancellation), else a special value.
-uint64_t Lane(Rng& r, bool dbl, uint64_t other) {
-  const unsigned bits = dbl ? 64 : 32, mant = dbl ? 52 : 23;
-  if (r.Chance(20)) {
-    uint64_t v = other + r.Below(7) - 3;
-    if (r.Chance(50)) v ^= uint64_t{1} << (bits - 1);
-    return dbl ? v : v & 0xFFFFFFFF;
-  }
-  return Special(r, bits, mant);
-}
-
-void FillXmm(Gen& g, uint64_t out[2], bool dbl, const uint64_t ref[2]) {
-  Rng& r = g.rng();
-  if (dbl) {
-    out[0] = Lane(r, true, ref[0]);
-    out[1] = Lane(r, true, ref[1]);
-    return;
-  }
-  for (int h = 0; h < 2; ++h) {
-    uint64_t lo = Lane(r, false, ref[h] & 0xFFFFFFFF), hi = Lane(r, false, ref[h] >> 32);
-    out[h] = lo | (hi << 32);
-  }
-}
-
 constexpr FlagRule kComiRule = {"comiss", 0, 0x8D5, 0, "COMISS: ZF/PF/CF per result, OF/SF/AF 0"};
 
 bool EmitFloat(Gen& g, const FloatForm& f) {
@@ -138,12 +79,7 @@ bool EmitFloat(Gen& g, const FloatForm& f) {
   const int size = scalar ? (dbl ? 8 : 4) : 16;
   const int x = PickXmm(g);
   DiffCase& c = g.Case();
-  // Random flags, rounding, DAZ and FZ; all exceptions masked (SDM Vol. 1 10.2.3).
-  c.in.mxcsr = 0x1F80 | static_cast<uint32_t>(g.rng().Next() & 0x3F) |
-               static_cast<uint32_t>(g.rng().Below(4) << 13) | (g.rng().Chance(30) ? 0x40 : 0) |
-               (g.rng().Chance(30) ? 0x8000 : 0);
-  // Unmasked IE/DE/ZE/PE only: Vireo's PE under unmasked OE/UE is not exact (see sse_float.cpp).
-  if (g.rng().Chance(10)) c.in.mxcsr &= ~(static_cast<uint32_t>(g.rng().Next() & 0x27) << 7);
+  c.in.mxcsr = RandomMxcsr(g);
   uint64_t zero[2] = {0, 0};
   FillXmm(g, c.in.xmm[x], dbl, zero);
   uint64_t src[2];
@@ -234,11 +170,7 @@ bool EmitCvt(Gen& g, const CvtForm& f) {
   if (f.prefix) in.mandatory = {f.prefix};
   in.opcode = {0x0F, f.opcode};
   DiffCase& c = g.Case();
-  c.in.mxcsr = 0x1F80 | static_cast<uint32_t>(g.rng().Next() & 0x3F) |
-               static_cast<uint32_t>(g.rng().Below(4) << 13) | (g.rng().Chance(30) ? 0x40 : 0) |
-               (g.rng().Chance(30) ? 0x8000 : 0);
-  // Unmasked IE/DE/ZE/PE only: Vireo's PE under unmasked OE/UE is not exact (see sse_float.cpp).
-  if (g.rng().Chance(10)) c.in.mxcsr &= ~(static_cast<uint32_t>(g.rng().Next() & 0x27) << 7);
+  c.in.mxcsr = RandomMxcsr(g);
   const int x = PickXmm(g);
   uint64_t zero[2] = {0, 0};
   FillXmm(g, c.in.xmm[x], g.rng().Chance(50), zero);

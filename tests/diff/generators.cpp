@@ -26,6 +26,7 @@ const std::vector<GeneratorDef>& Registry() {
       v.insert(v.end(), family.begin(), family.end());
     }
     for (const GeneratorDef& d : X87Generators()) v.push_back(d);
+    for (const GeneratorDef& d : Sse4Generators()) v.push_back(d);
     v.push_back(kSequence);
     return v;
   }();
