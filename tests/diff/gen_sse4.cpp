@@ -322,6 +322,10 @@ bool Emit4(Gen& g, const Form& f) {
     in.imm = imm;
     text += ", " + HexText(imm);
   }
+  if (!g.sequence() && g.rng().Chance(2)) {
+    in.prefixes.insert(in.prefixes.begin(), 0xF0);  // LOCK: #UD (SDM Vol. 2A 2.1.1)
+    text = "lock " + text;
+  }
   if (!g.Emit(in)) return false;
   g.Text(text);
   if (f.kind == Kind::kStr) {
