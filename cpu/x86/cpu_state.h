@@ -112,6 +112,9 @@ struct FpuState {
   /// Staging for vector helpers: the translator loads a memory source here (in IR, so a fault
   /// is precise) before calling the helper, and stores a memory result from here after it.
   alignas(16) uint8_t scratch[64];
+  /// Staging for FXSAVE/XSAVE images (legacy region + XSAVE header): the translator moves
+  /// memory here and back in IR, the helper (fpu_state.cpp) builds or applies the image.
+  alignas(16) uint8_t image[576];
 };
 
 /// The vCPU's state.
@@ -169,6 +172,10 @@ static_assert(offsetof(CpuState, seg) == 176);
 static_assert(sizeof(SegmentCache) == 16);
 static_assert(std::is_standard_layout_v<CpuState>);
 
+/// MXCSR bits LDMXCSR/FXRSTOR/XRSTOR accept, reported as MXCSR_MASK in FXSAVE images (DAZ
+/// supported, bits 31:16 reserved; SDM Vol. 1 11.6.6).
+inline constexpr uint32_t kMxcsrMask = 0xFFFF;
+
 /// Byte offsets of FPU/SSE state for the translator.
 constexpr uint32_t XmmOffset(unsigned r) {
   return static_cast<uint32_t>(offsetof(CpuState, fpu) + offsetof(FpuState, xmm) +
@@ -176,6 +183,9 @@ constexpr uint32_t XmmOffset(unsigned r) {
 }
 constexpr uint32_t FpuScratchOffset() {
   return static_cast<uint32_t>(offsetof(CpuState, fpu) + offsetof(FpuState, scratch));
+}
+constexpr uint32_t FpuImageOffset() {
+  return static_cast<uint32_t>(offsetof(CpuState, fpu) + offsetof(FpuState, image));
 }
 constexpr uint32_t MxcsrOffset() {
   return static_cast<uint32_t>(offsetof(CpuState, fpu) + offsetof(FpuState, mxcsr));

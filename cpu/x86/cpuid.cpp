@@ -11,14 +11,17 @@ namespace vireo::x86 {
 
 namespace {
 
-constexpr uint32_t kMaxBasicLeaf = 7;
+constexpr uint32_t kMaxBasicLeaf = 0xD;
 constexpr uint32_t kMaxExtendedLeaf = 0x80000008;
 
 // Leaf 1 EDX (Table 3-11).
+constexpr uint32_t kEdxFpu = 1 << 0, kEdxMmx = 1 << 23, kEdxFxsr = 1 << 24, kEdxSse = 1 << 25,
+                   kEdxSse2 = 1 << 26;
 constexpr uint32_t kEdxDe = 1 << 2, kEdxPse = 1 << 3, kEdxTsc = 1 << 4, kEdxMsr = 1 << 5,
                    kEdxPae = 1 << 6, kEdxCx8 = 1 << 8, kEdxSep = 1 << 11, kEdxMtrr = 1 << 12,
                    kEdxPge = 1 << 13, kEdxCmov = 1 << 15, kEdxPat = 1 << 16;
 // Leaf 1 ECX (Table 3-10).
+constexpr uint32_t kEcxXsave = 1 << 26;  // OSXSAVE (bit 27) mirrors CR4 in CpuidHelper
 constexpr uint32_t kEcxCx16 = 1 << 13, kEcxMovbe = 1 << 22, kEcxPopcnt = 1 << 23,
                    kEcxHypervisor = 1u << 31;
 // Leaf 7.0 EBX.
@@ -52,9 +55,10 @@ CpuidResult Cpuid(uint32_t leaf, uint32_t subleaf) {
     case 1:
       // Family 6, model 0x3A, stepping 9; CLFLUSH line 8*8 = 64 bytes; one logical processor.
       return {0x000306A9, (8u << 8) | (1u << 16),
-              kEcxCx16 | kEcxMovbe | kEcxPopcnt | kEcxHypervisor,
-              kEdxDe | kEdxPse | kEdxTsc | kEdxMsr | kEdxPae | kEdxCx8 | kEdxSep | kEdxMtrr |
-                  kEdxPge | kEdxCmov | kEdxPat};
+              kEcxCx16 | kEcxMovbe | kEcxPopcnt | kEcxXsave | kEcxHypervisor,
+              kEdxFpu | kEdxDe | kEdxPse | kEdxTsc | kEdxMsr | kEdxPae | kEdxCx8 | kEdxSep |
+                  kEdxMtrr | kEdxPge | kEdxCmov | kEdxPat | kEdxMmx | kEdxFxsr | kEdxSse |
+                  kEdxSse2};
     case 2:
       // Descriptor 0xFF: "no cache descriptors here, use leaf 4"; AL = 1 (one call).
       return {0x0000FF01, 0, 0, 0};
@@ -68,6 +72,11 @@ CpuidResult Cpuid(uint32_t leaf, uint32_t subleaf) {
     case 7:
       if (subleaf != 0) return {0, 0, 0, 0};
       return {0, kBmi1 | kBmi2 | kAdx, 0, 0};
+    case 0xD:
+      // XSAVE (Table 3-8, leaf 0DH): x87 and SSE in XCR0; 512-byte legacy region plus the
+      // 64-byte header for every XCR0 this vCPU allows; no XSAVEOPT/XSAVEC/XGETBV(1)/XSAVES.
+      if (subleaf == 0) return {3, 576, 576, 0};
+      return {0, 0, 0, 0};
     case 0x80000000:
       return {kMaxExtendedLeaf, 0, 0, 0};
     case 0x80000001:

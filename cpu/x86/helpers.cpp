@@ -36,7 +36,10 @@ uint64_t EvalConditionHelper(jit::ExecEnv* env, uint64_t cc, uint64_t) {
 
 uint64_t CpuidHelper(jit::ExecEnv* env, uint64_t, uint64_t) {
   CpuState& s = State(env);
-  CpuidResult r = Cpuid(static_cast<uint32_t>(s.gpr[kRax]), static_cast<uint32_t>(s.gpr[kRcx]));
+  const auto leaf = static_cast<uint32_t>(s.gpr[kRax]);
+  CpuidResult r = Cpuid(leaf, static_cast<uint32_t>(s.gpr[kRcx]));
+  // OSXSAVE reflects CR4.OSXSAVE (SDM Vol. 2A Table 3-10, bit 27).
+  if (leaf == 1 && (s.cr4 & (1 << 18))) r.ecx |= 1u << 27;
   // 32-bit results zero-extend into the 64-bit registers (SDM Vol. 2A CPUID).
   s.gpr[kRax] = r.eax;
   s.gpr[kRbx] = r.ebx;

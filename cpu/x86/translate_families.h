@@ -28,6 +28,7 @@ void RegisterAtomic(HandlerTable& t);      // translate_atomic.cpp
 void RegisterX87(HandlerTable& t);         // translate_x87.cpp
 void RegisterSse(HandlerTable& t);         // translate_sse.cpp
 void RegisterSse4(HandlerTable& t);        // translate_sse4.cpp (SSE3, SSSE3, SSE4.1, SSE4.2)
+void RegisterFpuState(HandlerTable& t);    // translate_fpu_state.cpp
 void RegisterSystemFlow(HandlerTable& t);  // translate_system_flow.cpp
 void RegisterSystem(HandlerTable& t);      // translate_system.cpp (after RegisterMove: wraps MOV)
 

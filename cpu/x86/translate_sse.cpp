@@ -22,12 +22,6 @@ uint64_t VectorHelper(jit::ExecEnv* env, uint64_t a, uint64_t b) {
   return r.value;
 }
 
-uint64_t FpuStateHelper(jit::ExecEnv* env, uint64_t, uint64_t) {
-  // Placeholder until FXSAVE/FXRSTOR are implemented: nothing calls it yet.
-  static_cast<Cpu*>(env->cpu)->RaiseException(kUD);
-  return 0;
-}
-
 namespace {
 
 using ir::Type;
@@ -260,10 +254,6 @@ void MaskMov(TranslatorContext& c) {
   }
   if (mmx) EnterMmx(c);
 }
-
-/// MXCSR bits LDMXCSR may set: the MXCSR_MASK this CPU reports in FXSAVE images (DAZ
-/// supported, bits 31:16 reserved; SDM Vol. 1 11.6.6).
-constexpr uint32_t kMxcsrMask = 0xFFFF;
 
 /// LDMXCSR m32: #GP(0) if a reserved bit is set (SDM LDMXCSR).
 void Ldmxcsr(TranslatorContext& c) {

@@ -18,6 +18,7 @@ HandlerTable BuildTable() {
   RegisterX87(t);
   RegisterSse(t);
   RegisterSse4(t);
+  RegisterFpuState(t);
   RegisterSystemFlow(t);
   RegisterSystem(t);
   return t;

@@ -535,6 +535,25 @@ void LoadEnv(FpuState& f, unsigned format) {
 
 }  // namespace
 
+uint8_t AbridgedTags(const FpuState& f) {
+  uint8_t tags = 0;
+  for (unsigned r = 0; r < 8; ++r)
+    if (((f.ftw >> (2 * r)) & 3) != 3) tags = static_cast<uint8_t>(tags | (1u << r));
+  return tags;
+}
+
+void RestoreAbridgedTags(FpuState& f, uint8_t abridged) {
+  // Non-empty tags are recomputed from the contents (SDM Vol. 1 10.5.1.1, 8.1.7).
+  uint16_t tags = 0;
+  for (unsigned r = 0; r < 8; ++r) {
+    unsigned t = !((abridged >> r) & 1) ? 3 : TagOf({f.st[r].significand, f.st[r].sign_exponent});
+    tags = static_cast<uint16_t>(tags | (t << (2 * r)));
+  }
+  f.ftw = tags;
+  f.fsw &= static_cast<uint16_t>(~(x87::kEs | kB));
+  Update(f, 0, 0);
+}
+
 uint64_t RunX87(CpuState& s, uint64_t a64, uint64_t b) {
   FpuState& f = s.fpu;
   Stack st(f);

@@ -73,6 +73,8 @@ std::span<const GeneratorDef> SseFloatGenerators();
 std::span<const GeneratorDef> X87Generators();  // gen_x87.cpp
 /// Generators of SSE3, SSSE3, SSE4.1 and SSE4.2 (gen_sse4.cpp).
 std::span<const GeneratorDef> Sse4Generators();
+/// Generators of FXSAVE/FXRSTOR/XSAVE/XRSTOR (gen_fpu_state.cpp).
+std::span<const GeneratorDef> FpuStateGenerators();
 
 /// Emits a random sequence of 2-8 steps drawn from the in_sequences generators.
 bool EmitSequence(Gen& g);

@@ -27,6 +27,7 @@ const std::vector<GeneratorDef>& Registry() {
     }
     for (const GeneratorDef& d : X87Generators()) v.push_back(d);
     for (const GeneratorDef& d : Sse4Generators()) v.push_back(d);
+    for (const GeneratorDef& d : FpuStateGenerators()) v.push_back(d);
     v.push_back(kSequence);
     return v;
   }();

@@ -98,7 +98,9 @@ class VireoExecutor final : public Executor {
     }
     // Selector RPL 3; attrs: type | S | DPL 3 | P, plus L (code64) or D/B.
     // Linux enables SSE: CR4.OSFXSR | CR4.OSXMMEXCPT (SDM Vol. 3A 2.5).
-    constexpr uint64_t kCr4Sse = (1 << 9) | (1 << 10);
+    // and XSAVE: CR4.OSXSAVE with XCR0 = x87 | SSE (Vol. 1 13.3).
+    constexpr uint64_t kCr4Sse = (1 << 9) | (1 << 10) | (1 << 18);
+    s.fpu.xcr0 = 3;
     constexpr uint16_t kCode = 0xFB, kData = 0xF3, kL = 1 << 13, kDb = 1 << 14;
     s.cr0 = 0x80000011;  // PG | ET | PE
     if (c.mode == 64) {
