@@ -85,6 +85,9 @@ void Hlt(TranslatorContext& c) {
 void RegisterMisc(HandlerTable& t) {
   t.Add(Mnemonic::kNOP, Nop);
   t.Add(Mnemonic::kPAUSE, Nop);
+  // ENDBR32/64 are NOPs while CET is not enabled (SDM Vol. 1 17.3.6; CET is not reported).
+  t.Add(Mnemonic::kENDBR64, Nop);
+  t.Add(Mnemonic::kENDBR32, Nop);
   t.Add(Mnemonic::kCLC, CarryOp<0>);
   t.Add(Mnemonic::kSTC, CarryOp<1>);
   t.Add(Mnemonic::kCMC, CarryOp<2>);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "devices/acpi_pm/acpi_pm.h"
 #include "devices/chardev/char_backend.h"
 #include "devices/chardev/char_backend_factory.h"
 #include "devices/chardev/null_backend.h"
@@ -86,6 +87,12 @@ void PcMachine::BuildDevices() {
   reset_control_ = std::make_unique<ResetControl>(reset);
   io.Map(ResetControl::kPort, 1, reset_control_.get(), "reset-control", ResetControl::kAccessSizes);
   UpdateA20();
+
+  // ACPI PM1 and PM timer registers (the FADT of machine/loaders/acpi_tables points here):
+  // entering S5 powers the machine off and Vireo exits with status 0.
+  acpi_pm_ =
+      std::make_unique<AcpiPm>([this] { return clock_.NowNs(); }, [this] { RequestExit(0); });
+  io.Map(AcpiPm::kDefaultBase, AcpiPm::kPortCount, acpi_pm_.get(), "acpi-pm", AcpiPm::kAccessSizes);
 
   // Serial ports: COM1..COM4 in -serial order (QEMU's default: COM1 on the terminal).
   auto quit = [this] { RequestExit(0); };

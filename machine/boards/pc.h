@@ -19,6 +19,7 @@
 #include "machine/machine_spec.h"
 
 namespace vireo::devices {
+class AcpiPm;
 class CharBackend;
 class CmosRtc;
 class DebugConsole;
@@ -107,6 +108,7 @@ class PcMachine {
   std::unique_ptr<devices::I8042> i8042_;
   std::unique_ptr<devices::Port92> port92_;
   std::unique_ptr<devices::ResetControl> reset_control_;
+  std::unique_ptr<devices::AcpiPm> acpi_pm_;
   std::vector<std::unique_ptr<devices::Uart16550>> uarts_;
   std::vector<std::unique_ptr<devices::IsaDebugExit>> debug_exits_;
   std::unique_ptr<devices::DebugConsole> debugcon_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "machine/error.h"
+#include "machine/loaders/acpi_tables.h"
 #include "machine/loaders/boot_layout.h"
 #include "machine/loaders/e820.h"
 #include "machine/loaders/image_file.h"
@@ -76,6 +77,12 @@ InitrdPlacement FinishZeroPage(ZeroPage& page, const LinuxBootLimits& limits,
   page.Set(bp::kRamdiskSize, 4, placed.size);
   page.Set(bp::kExtRamdiskImage, 4, placed.addr >> 32);
   page.Set(bp::kExtRamdiskSize, 4, placed.size >> 32);
+
+  // ACPI tables in the reserved BIOS area, so the guest can find the PM registers and power
+  // off; the zero page points at the RSDP as well (guests also scan for it).
+  const std::vector<uint8_t> acpi = BuildAcpiTables(kAcpiBase, AcpiConfig{});
+  memory.Write(kAcpiBase, acpi);
+  page.Set(bp::kAcpiRsdpAddr, 8, kAcpiBase);
 
   const std::vector<E820Entry> map = BuildE820(layout);
   page.Set(bp::kE820Entries, 1, map.size());

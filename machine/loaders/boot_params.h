@@ -15,6 +15,7 @@ namespace vireo::loaders {
 
 /// boot_params / setup_header field offsets.
 namespace bp {
+inline constexpr size_t kAcpiRsdpAddr = 0x070;     ///< u64: where the RSDP is (protocol 2.14+)
 inline constexpr size_t kExtRamdiskImage = 0x0C0;  ///< u32: ramdisk_image bits 32-63
 inline constexpr size_t kExtRamdiskSize = 0x0C4;   ///< u32: ramdisk_size bits 32-63
 inline constexpr size_t kExtCmdLinePtr = 0x0C8;    ///< u32: cmd_line_ptr bits 32-63
