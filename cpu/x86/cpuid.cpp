@@ -22,6 +22,7 @@ constexpr uint32_t kEdxDe = 1 << 2, kEdxPse = 1 << 3, kEdxTsc = 1 << 4, kEdxMsr 
                    kEdxPge = 1 << 13, kEdxCmov = 1 << 15, kEdxPat = 1 << 16;
 // Leaf 1 ECX (Table 3-10).
 constexpr uint32_t kEcxXsave = 1 << 26;  // OSXSAVE (bit 27) mirrors CR4 in CpuidHelper
+constexpr uint32_t kEcxSse3 = 1 << 0, kEcxSsse3 = 1 << 9, kEcxSse41 = 1 << 19, kEcxSse42 = 1 << 20;
 constexpr uint32_t kEcxCx16 = 1 << 13, kEcxMovbe = 1 << 22, kEcxPopcnt = 1 << 23,
                    kEcxHypervisor = 1u << 31;
 // Leaf 7.0 EBX.
@@ -55,7 +56,8 @@ CpuidResult Cpuid(uint32_t leaf, uint32_t subleaf) {
     case 1:
       // Family 6, model 0x3A, stepping 9; CLFLUSH line 8*8 = 64 bytes; one logical processor.
       return {0x000306A9, (8u << 8) | (1u << 16),
-              kEcxCx16 | kEcxMovbe | kEcxPopcnt | kEcxXsave | kEcxHypervisor,
+              kEcxSse3 | kEcxSsse3 | kEcxCx16 | kEcxSse41 | kEcxSse42 | kEcxMovbe | kEcxPopcnt |
+                  kEcxXsave | kEcxHypervisor,
               kEdxFpu | kEdxDe | kEdxPse | kEdxTsc | kEdxMsr | kEdxPae | kEdxCx8 | kEdxSep |
                   kEdxMtrr | kEdxPge | kEdxCmov | kEdxPat | kEdxMmx | kEdxFxsr | kEdxSse |
                   kEdxSse2};
