@@ -8,7 +8,7 @@
 #include "cpu/x86/helpers.h"
 #include "cpu/x86/sse_float.h"
 #include "cpu/x86/sse_ops.h"
-#include "cpu/x86/translate_families.h"
+#include "cpu/x86/translate_simd.h"
 
 namespace vireo::x86 {
 
@@ -33,48 +33,12 @@ struct V128 {
   Value lo, hi;
 };
 
-constexpr uint64_t kGpCode = 13 | 0x100;  // #GP(0) for the IR Trap op
-
-bool HasKind(const DecodedInst& d, OperandKind k) {
-  for (unsigned i = 0; i < d.num_operands; ++i)
-    if (d.operands[i].kind == k) return true;
-  return false;
-}
-bool HasMmx(const DecodedInst& d) { return HasKind(d, OperandKind::kMmx); }
-
 // x87 state touched by MMX instructions.
 constexpr uint32_t kFswOffset = offsetof(CpuState, fpu) + offsetof(FpuState, fsw);
 constexpr uint32_t kFtwOffset = offsetof(CpuState, fpu) + offsetof(FpuState, ftw);
 constexpr uint32_t MmOffset(unsigned n) {
   return static_cast<uint32_t>(offsetof(CpuState, fpu) + offsetof(FpuState, st) +
                                sizeof(X87Register) * (n & 7));
-}
-
-/// The static #UD/#NM checks (SDM Vol. 3A 2.5 and 13.1; Vol. 2A 2.5 exception classes): SSE
-/// instructions raise #UD when CR0.EM is set or CR4.OSFXSR is clear, #NM when CR0.TS is set;
-/// MMX instructions raise #UD when CR0.EM is set and #NM when CR0.TS is set. Returns false
-/// (after raising) when the instruction cannot run.
-bool Usable(TranslatorContext& c, bool mmx_only = false) {
-  const uint8_t f = c.mode.fpu;
-  // MMX forms (no XMM operand; EMMS) do not depend on CR4.OSFXSR; MOVQ2DQ/MOVDQ2Q do.
-  bool sse = !mmx_only && (!HasMmx(*c.d) || HasKind(*c.d, OperandKind::kXmm));
-  if ((f & TranslationMode::kFpuEm) || (sse && !(f & TranslationMode::kFpuOsfxsr))) {
-    c.Raise(kUD);
-    return false;
-  }
-  if (f & TranslationMode::kFpuTs) {
-    c.Raise(kNM);
-    return false;
-  }
-  return true;
-}
-
-/// Every MMX instruction but EMMS sets TOP to 0 and all tags to valid (SDM Vol. 1 9.5.1,
-/// Table 9-3). Emitted after the instruction's loads and stores.
-void EnterMmx(TranslatorContext& c) {
-  Value fsw = c.e.LoadState(Type::kU16, kFswOffset);
-  c.e.StoreState(kFswOffset, c.e.And(fsw, Imm::Imm(Type::kU16, ~0x3800u & 0xFFFF)));
-  c.e.StoreState(kFtwOffset, Imm::Imm(Type::kU16, 0));
 }
 
 /// Writes MMX register n: the significand, and all ones in bits 79:64 (SDM Vol. 1 9.5.1).
@@ -90,12 +54,6 @@ V128 GetXmm(TranslatorContext& c, unsigned r) {
 void SetXmm(TranslatorContext& c, unsigned r, V128 v) {
   c.e.StoreState(XmmOffset(r), v.lo);
   c.e.StoreState(XmmOffset(r) + 8, v.hi);
-}
-
-/// The aligned forms fault on a 16-byte operand that is not 16-byte aligned (SDM Vol. 1
-/// 11.6.7; #GP(0) in each instruction's exception table).
-void CheckAligned(TranslatorContext& c, Value linear) {
-  c.e.Trap(c.e.Ne(c.e.And(linear, Imm::Imm64(15)), Imm::Imm64(0)), kGpCode);
 }
 
 V128 LoadMem128(TranslatorContext& c, Value linear) {
@@ -134,7 +92,7 @@ void Write128(TranslatorContext& c, unsigned i, V128 v, bool aligned) {
 
 template <bool kAligned>
 void Move128(TranslatorContext& c) {
-  if (!Usable(c)) return;
+  if (!SimdUsable(c)) return;
   V128 v = Read128(c, 1, kAligned);
   Write128(c, 0, v, kAligned);
 }
@@ -143,7 +101,7 @@ void Move128(TranslatorContext& c) {
 /// MOVQ2DQ, MOVDQ2Q and MOVNTQ: the low 32/64 bits move; a load into XMM zero-extends to 128
 /// bits, into MMX to 64 (SDM MOVD/MOVQ, MOVQ2DQ, MOVDQ2Q, MOVNTQ).
 void MovdMovq(TranslatorContext& c) {
-  if (!Usable(c)) return;
+  if (!SimdUsable(c)) return;
   const Operand& dst = c.d->operands[0];
   const Operand& src = c.d->operands[1];
   Value v;
@@ -175,7 +133,7 @@ void MovdMovq(TranslatorContext& c) {
 /// MOVSS/MOVSD: register to register merges the low element; a load zero-extends it; a store
 /// writes the element (SDM MOVSS, MOVSD).
 void MovScalar(TranslatorContext& c) {
-  if (!Usable(c)) return;
+  if (!SimdUsable(c)) return;
   const Operand& dst = c.d->operands[0];
   const Operand& src = c.d->operands[1];
   const bool single = c.d->mnemonic == Mnemonic::kMOVSS;
@@ -202,7 +160,7 @@ void MovScalar(TranslatorContext& c) {
 /// half unchanged), MOVHLPS and MOVLHPS (SDM Vol. 2B pages).
 template <bool kHighHalf>
 void MovHalf(TranslatorContext& c) {
-  if (!Usable(c)) return;
+  if (!SimdUsable(c)) return;
   const Operand& dst = c.d->operands[0];
   const Operand& src = c.d->operands[1];
   const uint32_t part = kHighHalf ? 8 : 0;
@@ -215,13 +173,13 @@ void MovHalf(TranslatorContext& c) {
 }
 
 void Movhlps(TranslatorContext& c) {
-  if (!Usable(c)) return;
+  if (!SimdUsable(c)) return;
   Value v = c.e.LoadState(Type::kU64, XmmOffset(c.d->operands[1].reg) + 8);
   c.e.StoreState(XmmOffset(c.d->operands[0].reg), v);
 }
 
 void Movlhps(TranslatorContext& c) {
-  if (!Usable(c)) return;
+  if (!SimdUsable(c)) return;
   Value v = c.e.LoadState(Type::kU64, XmmOffset(c.d->operands[1].reg));
   c.e.StoreState(XmmOffset(c.d->operands[0].reg) + 8, v);
 }
@@ -230,7 +188,7 @@ void Movlhps(TranslatorContext& c) {
 /// operand) has its top bit set to DS:rDI (segment override allowed; SDM MASKMOVDQU). Done as a
 /// read-merge-write of the whole operand after loading it, so a fault leaves memory unchanged.
 void MaskMov(TranslatorContext& c) {
-  if (!Usable(c)) return;
+  if (!SimdUsable(c)) return;
   const bool mmx = HasMmx(*c.d);
   const unsigned halves = mmx ? 1 : 2;
   Seg seg = c.d->segment_override != Seg::kNone ? c.d->segment_override : Seg::kDS;
@@ -257,15 +215,15 @@ void MaskMov(TranslatorContext& c) {
 
 /// LDMXCSR m32: #GP(0) if a reserved bit is set (SDM LDMXCSR).
 void Ldmxcsr(TranslatorContext& c) {
-  if (!Usable(c)) return;
+  if (!SimdUsable(c)) return;
   Value v = c.Load(Type::kU32, c.Address(4, false));
-  c.e.Trap(c.e.Ne(c.e.And(v, Imm::Imm32(~kMxcsrMask)), Imm::Imm32(0)), kGpCode);
+  c.e.Trap(c.e.Ne(c.e.And(v, Imm::Imm32(~kMxcsrMask)), Imm::Imm32(0)), kSimdGp0);
   c.e.StoreState(MxcsrOffset(), v);
 }
 
 /// STMXCSR m32.
 void Stmxcsr(TranslatorContext& c) {
-  if (!Usable(c)) return;
+  if (!SimdUsable(c)) return;
   c.Store(c.Address(4, true), c.e.LoadState(Type::kU32, MxcsrOffset()));
 }
 
@@ -293,7 +251,7 @@ Value ApplyLogic(TranslatorContext& c, Value a, Value b) {
 
 template <Logic kOp>
 void LogicOp(TranslatorContext& c) {
-  if (!Usable(c)) return;
+  if (!SimdUsable(c)) return;
   if (HasMmx(*c.d)) {
     const Operand& src = c.d->operands[1];
     Value s =
@@ -402,39 +360,14 @@ VecOp OpFor(Mnemonic m) {
   return VecOp::kCount;
 }
 
-/// The helper's operand code for register operand `op` (XMM n or MM n).
-unsigned RegCode(const Operand& op) {
-  return op.kind == OperandKind::kMmx ? kVecMmx + op.reg : op.reg;
-}
-
-/// Operand code of source operand `i`: a register, or the scratch area after loading memory
-/// into it (m128 operands of SSE forms must be aligned).
-unsigned SourceCode(TranslatorContext& c, unsigned i) {
-  const Operand& op = c.d->operands[i];
-  if (op.kind != OperandKind::kMem) return RegCode(op);
-  if (op.size == 16) {
-    Value linear = c.Address(16, false);
-    CheckAligned(c, linear);
-    V128 v = LoadMem128(c, linear);
-    c.e.StoreState(FpuScratchOffset(), v.lo);
-    c.e.StoreState(FpuScratchOffset() + 8, v.hi);
-  } else {
-    c.e.StoreState(FpuScratchOffset(), c.e.ZExt(Type::kU64, c.Read(i)));
-  }
-  return kVecScratch;
-}
-
 void VectorOp(TranslatorContext& c) {
-  if (!Usable(c)) return;
+  if (!SimdUsable(c)) return;
   const DecodedInst& d = *c.d;
   const VecOp op = OpFor(d.mnemonic);
   const Operand& dst = d.operands[0];
   const bool mmx = HasMmx(d);
   const bool wide = !mmx;
-  uint8_t imm = 0;
-  for (unsigned i = 0; i < d.num_operands; ++i)
-    if (d.operands[i].kind == OperandKind::kImm)
-      imm = static_cast<uint8_t>(d.imm[d.operands[i].reg]);
+  const uint8_t imm = Imm8(d);
   auto call = [&](unsigned dcode, unsigned scode, Value b) {
     return c.Call(HelperId::kVector, Type::kU64, Imm::Imm64(PackVecOp(op, dcode, scode, imm, wide)),
                   b);
@@ -469,7 +402,7 @@ void VectorOp(TranslatorContext& c) {
       break;
     }
     default: {
-      unsigned scode = d.operands[1].kind == OperandKind::kImm ? kVecImm : SourceCode(c, 1);
+      unsigned scode = d.operands[1].kind == OperandKind::kImm ? kVecImm : SourceCode(c, 1, true);
       call(RegCode(dst), scode, Imm::Imm64(0));
       break;
     }
@@ -527,16 +460,13 @@ constexpr FloatDef kFloatOps[] = {
 /// The arithmetic, MIN/MAX, CMP and COMIS forms: xmm, xmm/m128 (aligned) or xmm/m32/m64
 /// (scalar, no alignment rule; SDM Vol. 1 11.6.7).
 void FloatArith(TranslatorContext& c) {
-  if (!Usable(c)) return;
+  if (!SimdUsable(c)) return;
   const DecodedInst& d = *c.d;
   const FloatDef* def = nullptr;
   for (const FloatDef& f : kFloatOps)
     if (f.m == d.mnemonic) def = &f;
-  uint8_t imm = 0;
-  for (unsigned i = 0; i < d.num_operands; ++i)
-    if (d.operands[i].kind == OperandKind::kImm)
-      imm = static_cast<uint8_t>(d.imm[d.operands[i].reg]);
-  const unsigned scode = SourceCode(c, 1);
+  const uint8_t imm = Imm8(d);
+  const unsigned scode = SourceCode(c, 1, true);
   Value r = c.Call(
       HelperId::kVector, Type::kU64, Imm::Imm64(static_cast<uint64_t>(VecOp::kFloat)),
       Imm::Imm64(PackFloatOp(def->op, d.operands[0].reg, scode, imm, def->dbl, def->scalar)));
@@ -577,7 +507,7 @@ constexpr CvtDef kCvtOps[] = {
 /// The XMM conversions (SDM CVTSI2SS ... CVTTPD2DQ pages). A GPR or memory integer source
 /// is staged in the scratch area like a memory vector source.
 void Convert(TranslatorContext& c) {
-  if (!Usable(c)) return;
+  if (!SimdUsable(c)) return;
   const DecodedInst& d = *c.d;
   const CvtDef* def = nullptr;
   for (const CvtDef& f : kCvtOps)
@@ -591,7 +521,7 @@ void Convert(TranslatorContext& c) {
     c.e.StoreState(FpuScratchOffset(), c.e.ZExt(Type::kU64, c.Read(1)));
     scode = kVecScratch;
   } else {
-    scode = SourceCode(c, 1);
+    scode = SourceCode(c, 1, true);
     wide = def->op == FloatOp::kCvtF2I && dst.size == 8;
   }
   // The MMX forms convert two lanes; CVTPI2PS/CVTPS2PI with a memory operand have no MMX
@@ -610,7 +540,7 @@ void Convert(TranslatorContext& c) {
 
 /// EMMS: all x87 tags empty and TOP = 0 (SDM EMMS; Vol. 1 Table 9-3).
 void Emms(TranslatorContext& c) {
-  if (!Usable(c, true)) return;
+  if (!SimdUsable(c, true)) return;
   EnterMmx(c);
   c.e.StoreState(kFtwOffset, Imm::Imm(Type::kU16, 0xFFFF));
 }

@@ -8,7 +8,7 @@
 #include "cpu/x86/sse4_ops.h"
 #include "cpu/x86/sse_float.h"
 #include "cpu/x86/sse_ops.h"
-#include "cpu/x86/translate_families.h"
+#include "cpu/x86/translate_simd.h"
 
 namespace vireo::x86 {
 
@@ -17,68 +17,6 @@ namespace {
 using ir::Type;
 using ir::Value;
 using Imm = ir::IrEmitter;
-
-constexpr uint64_t kGpCode = 13 | 0x100;  // #GP(0) for the IR Trap op
-
-bool HasKind(const DecodedInst& d, OperandKind k) {
-  for (unsigned i = 0; i < d.num_operands; ++i)
-    if (d.operands[i].kind == k) return true;
-  return false;
-}
-
-/// The #UD/#NM checks of SSE instructions and of the MMX forms of SSSE3 (SDM Vol. 3A 13.1,
-/// Table 13-1; the MMX forms do not depend on CR4.OSFXSR, as each SSSE3 page's "#UD" line
-/// notes with "(128-bit operations only)").
-bool Usable(TranslatorContext& c) {
-  const uint8_t f = c.mode.fpu;
-  const bool sse = HasKind(*c.d, OperandKind::kXmm) || !HasKind(*c.d, OperandKind::kMmx);
-  if ((f & TranslationMode::kFpuEm) || (sse && !(f & TranslationMode::kFpuOsfxsr))) {
-    c.Raise(kUD);
-    return false;
-  }
-  if (f & TranslationMode::kFpuTs) {
-    c.Raise(kNM);
-    return false;
-  }
-  return true;
-}
-
-/// MMX instructions set TOP to 0 and every tag valid (SDM Vol. 1 9.5.1).
-void EnterMmx(TranslatorContext& c) {
-  constexpr uint32_t kFsw = offsetof(CpuState, fpu) + offsetof(FpuState, fsw);
-  constexpr uint32_t kFtw = offsetof(CpuState, fpu) + offsetof(FpuState, ftw);
-  Value fsw = c.e.LoadState(Type::kU16, kFsw);
-  c.e.StoreState(kFsw, c.e.And(fsw, Imm::Imm(Type::kU16, ~0x3800u & 0xFFFF)));
-  c.e.StoreState(kFtw, Imm::Imm(Type::kU16, 0));
-}
-
-unsigned RegCode(const Operand& op) {
-  return op.kind == OperandKind::kMmx ? kVecMmx + op.reg : op.reg;
-}
-
-uint8_t Imm8(const DecodedInst& d) {
-  for (unsigned i = 0; i < d.num_operands; ++i)
-    if (d.operands[i].kind == OperandKind::kImm)
-      return static_cast<uint8_t>(d.imm[d.operands[i].reg]);
-  return 0;
-}
-
-/// Operand code of source operand `i`: its register, or the scratch area holding the memory
-/// operand. A 16-byte operand of an aligned form must be 16-byte aligned (SDM Vol. 2A 2.4,
-/// exception types 1, 2 and 4: #GP(0)); smaller ones have no alignment rule (types 3 and 5).
-unsigned SourceCode(TranslatorContext& c, unsigned i, bool aligned) {
-  const Operand& op = c.d->operands[i];
-  if (op.kind != OperandKind::kMem) return RegCode(op);
-  if (op.size == 16) {
-    Value linear = c.Address(16, false);
-    if (aligned) c.e.Trap(c.e.Ne(c.e.And(linear, Imm::Imm64(15)), Imm::Imm64(0)), kGpCode);
-    c.e.StoreState(FpuScratchOffset(), c.Load(Type::kU64, linear));
-    c.e.StoreState(FpuScratchOffset() + 8, c.Load(Type::kU64, c.e.Add(linear, Imm::Imm64(8))));
-  } else {
-    c.e.StoreState(FpuScratchOffset(), c.e.ZExt(Type::kU64, c.Read(i)));
-  }
-  return kVecScratch;
-}
 
 Value CallVector(TranslatorContext& c, uint64_t a, Value b) {
   return c.Call(HelperId::kVector, Type::kU64, Imm::Imm64(a), b);
@@ -162,7 +100,7 @@ constexpr IntDef kIntOps[] = {
 
 /// xmm/mm, xmm/mm/mem[, imm8] operations.
 void IntOp(TranslatorContext& c) {
-  if (!Usable(c)) return;
+  if (!SimdUsable(c)) return;
   const DecodedInst& d = *c.d;
   const IntDef* def = nullptr;
   for (const IntDef& f : kIntOps)
@@ -179,10 +117,10 @@ void IntOp(TranslatorContext& c) {
 /// MOVNTDQA xmm, m128: an aligned load (the non-temporal hint has no architectural effect;
 /// SDM MOVNTDQA, exception type 1).
 void Movntdqa(TranslatorContext& c) {
-  if (!Usable(c)) return;
+  if (!SimdUsable(c)) return;
   const unsigned r = c.d->operands[0].reg;
   Value linear = c.Address(16, false);
-  c.e.Trap(c.e.Ne(c.e.And(linear, Imm::Imm64(15)), Imm::Imm64(0)), kGpCode);
+  c.e.Trap(c.e.Ne(c.e.And(linear, Imm::Imm64(15)), Imm::Imm64(0)), kSimdGp0);
   Value lo = c.Load(Type::kU64, linear);
   Value hi = c.Load(Type::kU64, c.e.Add(linear, Imm::Imm64(8)));
   c.e.StoreState(XmmOffset(r), lo);
@@ -206,7 +144,7 @@ uint8_t LaneLog2(Mnemonic m) {
 /// PEXTRB/PEXTRD/PEXTRQ/EXTRACTPS r/m, xmm, imm8: the lane goes to memory at its size or to a
 /// register zero-extended (SDM PEXTRB, EXTRACTPS).
 void Extract(TranslatorContext& c) {
-  if (!Usable(c)) return;
+  if (!SimdUsable(c)) return;
   const DecodedInst& d = *c.d;
   const Operand& dst = d.operands[0];
   Value v = CallVector(
@@ -217,7 +155,7 @@ void Extract(TranslatorContext& c) {
 
 /// PINSRB/PINSRD/PINSRQ xmm, r/m, imm8 (SDM PINSRB).
 void Insert(TranslatorContext& c) {
-  if (!Usable(c)) return;
+  if (!SimdUsable(c)) return;
   const DecodedInst& d = *c.d;
   Value v = c.ReadAs(1, Type::kU64);
   CallVector(
@@ -251,7 +189,7 @@ constexpr FloatDef kFloatOps[] = {
 
 /// xmm, xmm/m128 (aligned) or xmm/m32/m64 (scalar) floating-point forms.
 void FloatOp4(TranslatorContext& c) {
-  if (!Usable(c)) return;
+  if (!SimdUsable(c)) return;
   const DecodedInst& d = *c.d;
   const FloatDef* def = nullptr;
   for (const FloatDef& f : kFloatOps)
@@ -268,7 +206,7 @@ void FloatOp4(TranslatorContext& c) {
 /// (SDM PCMPESTRI, "Other Exceptions"). The explicit lengths are EAX/EDX, or RAX/RDX with
 /// REX.W; the index goes to ECX, the mask to XMM0.
 void PcmpStr(TranslatorContext& c) {
-  if (!Usable(c)) return;
+  if (!SimdUsable(c)) return;
   const DecodedInst& d = *c.d;
   const Mnemonic m = d.mnemonic;
   const bool expl = m == Mnemonic::kPCMPESTRI || m == Mnemonic::kPCMPESTRM;
