@@ -25,6 +25,10 @@ DbtAccelerator::DbtAccelerator(machine::PcMachine& machine)
   cpu_.deliver_exceptions = true;
   cpu_.interrupt_controller = &machine.pic();
   cpu_.device_lock = &machine.lock();
+  cpu_.on_fpu_error = [&machine] {
+    std::lock_guard lock(machine.lock());
+    machine.SignalFpuError();
+  };
   machine.pic().SetIntOutput(machine::IrqLine(this, 0));
   machine.SetKickHook([this] {
     cpu_.state().interrupt_request.fetch_or(x86::kKick);

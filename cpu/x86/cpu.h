@@ -85,6 +85,9 @@ class Cpu {
   /// are entered under (the machine lock); both optional for bare-CPU tests.
   machine::InterruptController* interrupt_controller = nullptr;
   std::recursive_mutex* device_lock = nullptr;
+  /// FERR#: a waiting x87 instruction found an unmasked exception pending while CR0.NE is
+  /// clear (SDM Vol. 1 8.7, "MS-DOS compatibility"); a PC turns it into IRQ13. Optional.
+  std::function<void()> on_fpu_error;
 
   /// -d trace switches (QEMU's names): in_asm prints each translated block's guest code (Capstone),
   /// op its optimised IR. Lines go to `trace_sink`.

@@ -14,7 +14,12 @@
 namespace vireo::x86 {
 
 uint64_t X87Helper(jit::ExecEnv* env, uint64_t op, uint64_t operand) {
-  return RunX87(*static_cast<CpuState*>(env->state), op, operand);
+  const uint64_t r = RunX87(*static_cast<CpuState*>(env->state), op, operand);
+  if (static_cast<X87Op>(op & 0xFF) == X87Op::kFerr && r != 0) {
+    auto& cpu = *static_cast<Cpu*>(env->cpu);
+    if (cpu.on_fpu_error) cpu.on_fpu_error();
+  }
+  return r;
 }
 
 namespace {
@@ -38,16 +43,24 @@ uint32_t Sub(unsigned v) { return v << kSubShift; }
 
 /// Availability (SDM Vol. 3A 2.5, Table 2-2): CR0.EM or CR0.TS raise #NM. A waiting instruction
 /// first delivers a pending unmasked exception as #MF when CR0.NE is set (SDM Vol. 1 8.6,
-/// Vol. 3A 8.7; with NE clear the PC-style FERR# path is not modelled).
+/// Vol. 3A 8.7). With NE clear it signals FERR#, which a PC routes to IRQ13, and goes on as
+/// if IGNNE# were asserted (Vol. 1 8.7 and D.2; the instruction does not freeze waiting for the
+/// handler, as in QEMU).
+void CheckPending(TranslatorContext& c) {
+  if (c.mode.fpu & TranslationMode::kFpuNe) {
+    Value fsw = c.e.LoadState(Type::kU16, kFsw);
+    c.e.Trap(c.e.Ne(c.e.And(fsw, Imm::Imm(Type::kU16, x87::kEs)), Imm::Imm(Type::kU16, 0)), kMF);
+  } else {
+    c.Call(HelperId::kX87, Type::kU64, Imm::Imm64(Op(X87Op::kFerr)), Imm::Imm64(0));
+  }
+}
+
 bool Begin(TranslatorContext& c, bool waiting) {
   if (c.mode.fpu & (TranslationMode::kFpuEm | TranslationMode::kFpuTs)) {
     c.Raise(kNM);
     return false;
   }
-  if (waiting && (c.mode.fpu & TranslationMode::kFpuNe)) {
-    Value fsw = c.e.LoadState(Type::kU16, kFsw);
-    c.e.Trap(c.e.Ne(c.e.And(fsw, Imm::Imm(Type::kU16, x87::kEs)), Imm::Imm(Type::kU16, 0)), kMF);
-  }
+  if (waiting) CheckPending(c);
   return true;
 }
 
@@ -122,10 +135,7 @@ void Fwait(TranslatorContext& c) {
     c.Raise(kNM);
     return;
   }
-  if (f & TranslationMode::kFpuNe) {
-    Value fsw = c.e.LoadState(Type::kU16, kFsw);
-    c.e.Trap(c.e.Ne(c.e.And(fsw, Imm::Imm(Type::kU16, x87::kEs)), Imm::Imm(Type::kU16, 0)), kMF);
-  }
+  CheckPending(c);
 }
 void Fnop(TranslatorContext& c) {
   if (Begin(c, true)) Record(c, false);

@@ -701,6 +701,8 @@ uint64_t RunX87(CpuState& s, uint64_t a64, uint64_t b) {
       std::memcpy(&reg.sign_exponent, f.scratch + 32 + 2 * i, 2);
       return 0;
     }
+    case X87Op::kFerr:
+      return (f.fsw & x87::kEs) ? 1 : 0;
     case X87Op::kFcmov: {
       uint16_t flags = 0;
       if (st.Empty(0) || st.Empty(i)) {

@@ -36,6 +36,7 @@ enum class X87Op : uint8_t {
   kLdEnv,     // FLDENV from the image in scratch (same index bits)
   kTrans,     // transcendentals: sub-op = x87::Transcendental
   kSaveReg,   // FNSAVE: ST(index) into scratch[32..41]
+  kFerr,      // CR0.NE clear, waiting instruction: returns 1 if an exception is pending (ES)
   kRstorReg,  // FRSTOR: ST(index) of the new TOP = b, exponent in scratch[32 + 2 * index]
 };
 

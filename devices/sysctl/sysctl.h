@@ -15,6 +15,7 @@
 #include <functional>
 
 #include "machine/io_handler.h"
+#include "machine/irq.h"
 
 namespace vireo::devices {
 
@@ -65,6 +66,30 @@ class ResetControl : public machine::IoHandler {
   std::function<void()> on_reset_;
   uint8_t value_ = 0;
   bool last_reset_hard_ = false;
+};
+
+}  // namespace vireo::devices
+
+namespace vireo::devices {
+
+/// The PC's x87 error logic (the AT's FERR#/IGNNE# glue, kept by PIIX chipsets): the CPU's
+/// FERR# raises IRQ13; a write to port 0xF0 clears it (and asserts IGNNE#, which the vCPU
+/// models by going on after signalling). SDM Vol. 1 8.7.
+class FpuErrorLatch : public machine::IoHandler {
+ public:
+  static constexpr uint16_t kPort = 0xF0;
+  static constexpr machine::AccessSizes kAccessSizes{1, 1};
+
+  explicit FpuErrorLatch(machine::IrqLine irq13) : irq_(irq13) {}
+  /// FERR# from the CPU: IRQ13 goes (and stays) high until port 0xF0 is written.
+  void Signal() { irq_.Raise(); }
+  /// Reads as unassigned.
+  uint64_t Read(uint64_t, unsigned) override { return 0xFF; }
+  /// Any write clears the latch.
+  void Write(uint64_t, unsigned, uint64_t) override { irq_.Lower(); }
+
+ private:
+  machine::IrqLine irq_;
 };
 
 }  // namespace vireo::devices

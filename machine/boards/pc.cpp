@@ -88,6 +88,9 @@ void PcMachine::BuildDevices() {
   io.Map(ResetControl::kPort, 1, reset_control_.get(), "reset-control", ResetControl::kAccessSizes);
   UpdateA20();
 
+  fpu_error_ = std::make_unique<FpuErrorLatch>(irqs_.IsaLine(13));
+  io.Map(FpuErrorLatch::kPort, 1, fpu_error_.get(), "fpu-error", FpuErrorLatch::kAccessSizes);
+
   // ACPI PM1 and PM timer registers (the FADT of machine/loaders/acpi_tables points here):
   // entering S5 powers the machine off and Vireo exits with status 0.
   acpi_pm_ =
@@ -125,6 +128,8 @@ void PcMachine::BuildDevices() {
   io.Map(0xE9, 1, debugcon_.get(), "debugcon", DebugConsole::kAccessSizes);
   io.Map(0x402, 1, debugcon_.get(), "seabios-debug", DebugConsole::kAccessSizes);
 }
+
+void PcMachine::SignalFpuError() { fpu_error_->Signal(); }
 
 void PcMachine::UpdateA20() {
   bool on = (i8042_ != nullptr && i8042_->a20_enabled()) ||

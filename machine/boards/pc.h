@@ -23,6 +23,7 @@ class AcpiPm;
 class CharBackend;
 class CmosRtc;
 class DebugConsole;
+class FpuErrorLatch;
 class I8042;
 class IsaDebugExit;
 class PicPair;
@@ -84,6 +85,8 @@ class PcMachine {
   size_t device_count() const;
   /// The 8259 pair: the CPU acknowledges interrupts here and connects its INTR pin.
   devices::PicPair& pic() { return *pic_; }
+  /// The CPU's FERR# output (x87 error with CR0.NE clear): IRQ13 until port 0xF0 is written.
+  void SignalFpuError();
 
  private:
   void BuildMemory();
@@ -109,6 +112,7 @@ class PcMachine {
   std::unique_ptr<devices::Port92> port92_;
   std::unique_ptr<devices::ResetControl> reset_control_;
   std::unique_ptr<devices::AcpiPm> acpi_pm_;
+  std::unique_ptr<devices::FpuErrorLatch> fpu_error_;
   std::vector<std::unique_ptr<devices::Uart16550>> uarts_;
   std::vector<std::unique_ptr<devices::IsaDebugExit>> debug_exits_;
   std::unique_ptr<devices::DebugConsole> debugcon_;

@@ -88,6 +88,24 @@ TEST_CASE("CR0.NE: an unmasked x87 exception raises #MF at the next waiting inst
   CHECK(f.Run(kFwait) == -1);
 }
 
+TEST_CASE("CR0.NE clear: a pending x87 exception signals FERR# (IRQ13 on a PC) and goes on") {
+  Fpu f;
+  int ferr = 0;
+  f.cpu.on_fpu_error = [&] { ++ferr; };
+  f.SetControl(f.cpu.state().cr0 & ~kNe, f.cpu.state().cr4);
+  f.Load(0x200000, {0x7B, 0x03});  // FCW 0x037B: ZM clear
+  f.Reg(kRax) = 0x200000;
+  std::vector<uint8_t> code = {0xDB, 0xE3, 0xD9, 0x28, 0xD9, 0xEE, 0xD9, 0xE8, 0xD8, 0xF1};
+  CHECK(f.Run(code) == -1);
+  CHECK(ferr == 0);  // signalled at the next waiting instruction, not by the faulting one
+  CHECK(f.Run(kFwait) == -1);
+  CHECK(ferr == 1);
+  CHECK(f.Run(kFld1) == -1);  // IGNNE#: the instruction runs
+  CHECK(ferr == 2);
+  CHECK(f.Run({0xDB, 0xE2, 0x9B}) == -1);  // FNCLEX, then FWAIT: nothing pending
+  CHECK(ferr == 2);
+}
+
 TEST_CASE("CR4.OSXSAVE gates XGETBV/XSETBV and shows in CPUID; XSETBV validates XCR0") {
   Fpu f;
   const uint64_t cr0 = f.cpu.state().cr0, cr4 = f.cpu.state().cr4;

@@ -76,3 +76,31 @@ TEST_CASE("0xCF9: bits 1 and 3 are stored, bit 2 triggers the reset") {
 
 }  // namespace
 }  // namespace vireo::devices
+
+namespace vireo::devices {
+namespace {
+
+struct LevelSink : machine::IrqSink {
+  bool level = false;
+  int changes = 0;
+  void SetIrqLevel(unsigned, bool l) override {
+    level = l;
+    ++changes;
+  }
+};
+
+TEST_CASE("port 0xF0: FERR# raises IRQ13 until the port is written") {
+  LevelSink sink;
+  FpuErrorLatch latch(machine::IrqLine(&sink, 13));
+  CHECK_FALSE(sink.level);
+  latch.Signal();
+  CHECK(sink.level);
+  latch.Signal();  // still high
+  CHECK(sink.level);
+  CHECK(latch.Read(0, 1) == 0xFF);
+  latch.Write(0, 1, 0);
+  CHECK_FALSE(sink.level);
+}
+
+}  // namespace
+}  // namespace vireo::devices
