@@ -86,12 +86,7 @@ void LoadXmm(FpuState& f, const uint8_t* image, bool mode64) {
 
 /// The initial configurations (Vol. 1 13.6): FNINIT's x87 state, and zero XMM registers.
 void InitX87(FpuState& f) {
-  f.fcw = 0x037F;
-  f.fsw = 0;
-  f.ftw = 0xFFFF;
-  f.fop = 0;
-  f.fip = f.fdp = 0;
-  f.fcs = f.fds = 0;
+  InitX87Control(f);
   for (X87Register& r : f.st) r.significand = r.sign_exponent = 0;
 }
 

@@ -7,7 +7,7 @@
 #include "cpu/x86/cpu.h"
 #include "cpu/x86/fpu_state.h"
 #include "cpu/x86/helpers.h"
-#include "cpu/x86/translate_families.h"
+#include "cpu/x86/translate_simd.h"
 
 namespace vireo::x86 {
 
@@ -17,7 +17,6 @@ using ir::Type;
 using ir::Value;
 using Imm = ir::IrEmitter;
 
-constexpr uint64_t kGp0 = kGP | 0x100;  // #GP(0) for the IR Trap op
 constexpr uint64_t kCr4Osxsave = 1 << 18;
 
 /// Moves bytes [from, to) of the image between guest memory at `lin` and FpuState::image.
@@ -43,7 +42,7 @@ unsigned Legacy(TranslatorContext& c) { return LegacyImageBytes(c.mode.code == C
 /// The memory operand, after the alignment check (#GP(0) in both instructions' tables).
 Value AlignedOperand(TranslatorContext& c, unsigned bytes, unsigned align, bool write) {
   Value lin = c.Address(bytes, write);
-  c.e.Trap(c.e.Ne(c.e.And(lin, Imm::Imm64(align - 1)), Imm::Imm64(0)), kGp0);
+  CheckAligned(c, lin, align);
   return lin;
 }
 

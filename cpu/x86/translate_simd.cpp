@@ -38,8 +38,8 @@ void EnterMmx(TranslatorContext& c) {
   c.e.StoreState(kFtw, Imm::Imm(Type::kU16, 0));
 }
 
-void CheckAligned(TranslatorContext& c, Value linear) {
-  c.e.Trap(c.e.Ne(c.e.And(linear, Imm::Imm64(15)), Imm::Imm64(0)), kSimdGp0);
+void CheckAligned(TranslatorContext& c, Value linear, unsigned align) {
+  c.e.Trap(c.e.Ne(c.e.And(linear, Imm::Imm64(align - 1)), Imm::Imm64(0)), kSimdGp0);
 }
 
 unsigned RegCode(const Operand& op) {

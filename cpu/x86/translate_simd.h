@@ -23,8 +23,8 @@ bool SimdUsable(TranslatorContext& c, bool mmx_only = false);
 void EnterMmx(TranslatorContext& c);
 
 /// The aligned forms fault on a 16-byte operand that is not 16-byte aligned (SDM Vol. 1
-/// 11.6.7; #GP(0) in each instruction's exception table).
-void CheckAligned(TranslatorContext& c, ir::Value linear);
+/// 11.6.7; #GP(0) in each instruction's exception table); FXSAVE/XSAVE images need 16 and 64.
+void CheckAligned(TranslatorContext& c, ir::Value linear, unsigned align = 16);
 
 /// The vector helper's operand code for register operand `op` (XMM n or MM n).
 unsigned RegCode(const Operand& op);

@@ -120,7 +120,7 @@ void Movntdqa(TranslatorContext& c) {
   if (!SimdUsable(c)) return;
   const unsigned r = c.d->operands[0].reg;
   Value linear = c.Address(16, false);
-  c.e.Trap(c.e.Ne(c.e.And(linear, Imm::Imm64(15)), Imm::Imm64(0)), kSimdGp0);
+  CheckAligned(c, linear);
   Value lo = c.Load(Type::kU64, linear);
   Value hi = c.Load(Type::kU64, c.e.Add(linear, Imm::Imm64(8)));
   c.e.StoreState(XmmOffset(r), lo);

@@ -35,6 +35,27 @@ unsigned TagOf(F80 v) {
   }
 }
 
+/// Bit r set for each physical register R(r) that the full tag word `ftw` does not mark
+/// empty (11): FXSAVE's abridged tag byte (SDM Vol. 1 10.5.1.1).
+uint8_t NonEmpty(uint16_t ftw) {
+  uint8_t tags = 0;
+  for (unsigned r = 0; r < 8; ++r)
+    if (((ftw >> (2 * r)) & 3) != 3) tags = static_cast<uint8_t>(tags | (1u << r));
+  return tags;
+}
+
+/// The full tag word the x87 reports: empty where `nonempty` says so, else the tag of the
+/// register's contents (SDM Vol. 1 8.1.7). FSTENV/FSAVE store it; FLDENV/FRSTOR/FXRSTOR
+/// take only "empty" from memory and recompute the rest this way.
+uint16_t ContentTags(const FpuState& f, uint8_t nonempty) {
+  uint16_t tags = 0;
+  for (unsigned r = 0; r < 8; ++r) {
+    unsigned t = !((nonempty >> r) & 1) ? 3 : TagOf({f.st[r].significand, f.st[r].sign_exponent});
+    tags = static_cast<uint16_t>(tags | (t << (2 * r)));
+  }
+  return tags;
+}
+
 /// NaNs and unsupported encodings (which the x87 handles as invalid operands).
 bool IsNan(F80 v) {
   x87::Kind k = x87::Classify(v);
@@ -450,13 +471,7 @@ void StoreEnv(FpuState& f, unsigned format) {
   const bool small = format & 1, real = format & 2;
   const uint32_t fip = static_cast<uint32_t>(f.fip), fdp = static_cast<uint32_t>(f.fdp);
   const uint32_t fop = f.fop & 0x7FFu;
-  // The tags are stored as computed from the registers' contents (SDM Vol. 1 8.1.7).
-  uint16_t ftw = 0;
-  for (unsigned r = 0; r < 8; ++r) {
-    unsigned t =
-        ((f.ftw >> (2 * r)) & 3) == 3 ? 3 : TagOf({f.st[r].significand, f.st[r].sign_exponent});
-    ftw = static_cast<uint16_t>(ftw | (t << (2 * r)));
-  }
+  const uint16_t ftw = ContentTags(f, NonEmpty(f.ftw));
   if (small) {
     Put16(p + 0, f.fcw);
     Put16(p + 2, f.fsw);
@@ -518,38 +533,27 @@ void LoadEnv(FpuState& f, unsigned format) {
       f.fds = static_cast<uint16_t>(d24);
     }
   }
-  // ES and B are not taken from the image: they follow the unmasked pending exceptions
-  // (SDM Vol. 1 8.1.3.1, FLDENV "Operation"; checked on the host).
-  f.fsw &= static_cast<uint16_t>(~(x87::kEs | kB));
-  Update(f, 0, 0);
-  // Only "empty" is taken from the image; the other tags follow the register contents as the
-  // x87 recomputes them (SDM Vol. 1 8.1.7).
-  uint16_t tags = 0;
-  for (unsigned r = 0; r < 8; ++r) {
-    unsigned t =
-        ((ftw >> (2 * r)) & 3) == 3 ? 3 : TagOf({f.st[r].significand, f.st[r].sign_exponent});
-    tags = static_cast<uint16_t>(tags | (t << (2 * r)));
-  }
-  f.ftw = tags;
+  // Only "empty" is taken from the image, and ES/B follow the pending exceptions.
+  RestoreAbridgedTags(f, NonEmpty(static_cast<uint16_t>(ftw)));
 }
 
 }  // namespace
 
-uint8_t AbridgedTags(const FpuState& f) {
-  uint8_t tags = 0;
-  for (unsigned r = 0; r < 8; ++r)
-    if (((f.ftw >> (2 * r)) & 3) != 3) tags = static_cast<uint8_t>(tags | (1u << r));
-  return tags;
+void InitX87Control(FpuState& f) {
+  f.fcw = 0x037F;
+  f.fsw = 0;
+  f.ftw = 0xFFFF;
+  f.fop = 0;
+  f.fip = f.fdp = 0;
+  f.fcs = f.fds = 0;
 }
 
+uint8_t AbridgedTags(const FpuState& f) { return NonEmpty(f.ftw); }
+
 void RestoreAbridgedTags(FpuState& f, uint8_t abridged) {
-  // Non-empty tags are recomputed from the contents (SDM Vol. 1 10.5.1.1, 8.1.7).
-  uint16_t tags = 0;
-  for (unsigned r = 0; r < 8; ++r) {
-    unsigned t = !((abridged >> r) & 1) ? 3 : TagOf({f.st[r].significand, f.st[r].sign_exponent});
-    tags = static_cast<uint16_t>(tags | (t << (2 * r)));
-  }
-  f.ftw = tags;
+  f.ftw = ContentTags(f, abridged);
+  // ES and B are not taken from memory: they follow the unmasked pending exceptions (SDM
+  // Vol. 1 8.1.3.1, FLDENV "Operation"; checked on the host).
   f.fsw &= static_cast<uint16_t>(~(x87::kEs | kB));
   Update(f, 0, 0);
 }
@@ -561,13 +565,7 @@ uint64_t RunX87(CpuState& s, uint64_t a64, uint64_t b) {
   const unsigned i = (a >> kIndexShift) & 7;
   switch (static_cast<X87Op>(a & 0xFF)) {
     case X87Op::kInit:
-      // FNINIT (SDM Vol. 2 FINIT): FCW 037Fh, FSW 0, all tags empty, pointers and FOP cleared.
-      f.fcw = 0x037F;
-      f.fsw = 0;
-      f.ftw = 0xFFFF;
-      f.fop = 0;
-      f.fip = f.fdp = 0;
-      f.fcs = f.fds = 0;
+      InitX87Control(f);
       return 0;
     case X87Op::kClex:
       f.fsw &= static_cast<uint16_t>(~(kB | 0x00FF));

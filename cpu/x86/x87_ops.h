@@ -62,6 +62,9 @@ enum class X87Unary : uint8_t { kSqrt, kRndint, kScale, kXtract, kPrem, kPrem1 }
 /// Runs one operation on `s`; see X87Op for the arguments and result.
 uint64_t RunX87(CpuState& s, uint64_t a, uint64_t b);
 
+/// FNINIT (SDM Vol. 2 FINIT): FCW 037Fh, FSW 0, all tags empty, pointers and FOP cleared;
+/// the registers keep their contents.
+void InitX87Control(FpuState& f);
 /// FXSAVE's abridged tag byte (SDM Vol. 1 10.5.1.1): bit r is 0 for an empty R(r).
 uint8_t AbridgedTags(const FpuState& f);
 /// FXRSTOR/XRSTOR: full tags from the abridged byte and the registers' contents, and ES/B
