@@ -6,6 +6,7 @@
 // compares the registers, plus FCW through FNSTCW and FSW through FNSTSW AX.
 #include <string>
 
+#include "tests/diff/gen_fpu.h"
 #include "tests/diff/gen_registry.h"
 
 namespace vireo::diff {
@@ -31,47 +32,6 @@ constexpr Form kForms[] = {
     {"fpst.xrstor", "xrstor", 5, Kind::kXrstor, false},
     {"fpst.xrstor64", "xrstor64", 5, Kind::kXrstor, true},
 };
-
-/// A random 80-bit value: mostly normal, sometimes zero, denormal, infinity or NaN.
-void RandomF80(Rng& r, uint64_t* sig, uint16_t* se) {
-  uint64_t m = r.Next();
-  uint16_t e = static_cast<uint16_t>(0x3FFF - 30 + r.Below(60));
-  switch (r.Below(6)) {
-    case 0:
-      m = 0;
-      e = 0;
-      break;
-    case 1:
-      e = 0;
-      m &= ~(1ull << 63);
-      break;
-    case 2:
-      e = 0x7FFF;
-      m |= 1ull << 63;
-      break;
-    default:
-      m |= 1ull << 63;
-      break;
-  }
-  *sig = m;
-  *se = static_cast<uint16_t>(e | (r.Chance(50) ? 0x8000 : 0));
-}
-
-/// Emits MOV dword [image + at], 0 (the image's own addressing, so no new registers).
-bool ClearDword(Gen& g, const MemOperand& image, int at) {
-  Insn mov;
-  mov.op_bits = 32;
-  mov.opcode = {0xC7};
-  mov.reg = 0;
-  mov.rm.is_mem = true;
-  mov.rm.mem = image;
-  mov.rm.mem.disp += at;
-  mov.rm.mem.rip_target += static_cast<uint64_t>(at);
-  mov.rm.mem.disp_bytes = -1;
-  mov.imm_bytes = 4;
-  mov.imm = 0;
-  return g.Emit(mov);
-}
 
 /// A random legacy image at `off`: x87 control words with all exceptions masked (no #MF
 /// from later waiting instructions), random registers, MXCSR valid unless `bad_mxcsr`.
@@ -137,7 +97,7 @@ bool EmitForm(Gen& g, const Form& f) {
   std::string text = std::string(f.mnemonic) + " " + MemText(in.rm.mem, size);
   if (!restore) {
     for (int at : {8, 12, 16, 20, 28})
-      if (!ClearDword(g, in.rm.mem, at)) return false;
+      if (!EmitClear(g, in.rm.mem, at, 4)) return false;
     text += "; (pointers, MXCSR_MASK cleared)";
   } else {
     // FCW into the image's first word (already compared as memory), FSW into AX.

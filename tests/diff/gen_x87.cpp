@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "tests/diff/gen_fpu.h"
 #include "tests/diff/gen_registry.h"
 
 namespace vireo::diff {
@@ -164,65 +165,6 @@ constexpr X87Def kX87Forms[] = {
     {"x87.fcmovnu", "fcmovnu", 0xDB, 3, Form::kSti},
 };
 
-/// A random 80-bit value biased to the classes of SDM Vol. 1 Table 8-3 / 4-3.
-void RandomF80(Rng& r, uint64_t* sig, uint16_t* se) {
-  uint64_t m = r.Next();
-  uint16_t sign = r.Chance(50) ? 0x8000 : 0;
-  uint16_t e;
-  switch (r.Below(16)) {
-    case 0:
-      m = 0;
-      e = 0;
-      break;  // zero
-    case 1:
-      m >>= 1 + r.Below(63);
-      e = 0;
-      break;  // denormal
-    case 2:
-      m |= 1ull << 63;
-      e = 0;
-      break;  // pseudo-denormal
-    case 3:
-      m = 1ull << 63;
-      e = 0x7FFF;
-      break;  // infinity
-    case 4:
-      m |= 3ull << 62;
-      e = 0x7FFF;
-      break;  // QNaN
-    case 5:
-      m = (m | 1ull << 63) & ~(1ull << 62);
-      m |= m ? 1 : 1;
-      e = 0x7FFF;
-      break;  // SNaN
-    case 6:
-      m &= ~(1ull << 63);
-      e = static_cast<uint16_t>(r.Below(0x8000));
-      break;  // unnormal..
-    case 7:
-      m |= 1ull << 63;
-      e = static_cast<uint16_t>(r.Chance(50) ? 1 + r.Below(70) : 0x7FFE - r.Below(70));
-      break;
-    case 8: {  // a small integer or half-integer
-      uint64_t n = 1 + r.Below(1000);
-      int lz = __builtin_clzll(n);
-      m = n << lz;
-      e = static_cast<uint16_t>(0x3FFF + 63 - lz - (r.Chance(30) ? 1 : 0));
-      break;
-    }
-    case 9:
-      m = (m | 1ull << 63) & ~0xFFFull;
-      e = static_cast<uint16_t>(0x3FFF + r.Below(66));
-      break;
-    default:
-      m |= 1ull << 63;
-      e = static_cast<uint16_t>(0x3FFF - 40 + r.Below(80));
-      break;
-  }
-  *sig = m;
-  *se = static_cast<uint16_t>(sign | e);
-}
-
 uint64_t RandomFloat(Rng& r, int bits) {
   const int exp_bits = bits == 32 ? 8 : 11, frac = bits - 1 - exp_bits;
   const uint64_t emax = (1ull << exp_bits) - 1;
@@ -373,21 +315,8 @@ bool EmitX87(Gen& g, const X87Def& f) {
   // clear them (MOV m, 0) so the rest of the image can be compared.
   if (f.mem == MemKind::kEnvOut) {
     const int w = in.op_bits == 16 ? 2 : 4;
-    for (int k = 3; k < 7; ++k) {
-      Insn mov;
-      mov.op_bits = in.op_bits;
-      mov.opcode = {0xC7};
-      mov.reg = 0;
-      mov.rm.is_mem = true;
-      // The image's own addressing plus k*w: the same registers, so no new register values.
-      mov.rm.mem = in.rm.mem;
-      mov.rm.mem.disp += k * w;
-      mov.rm.mem.rip_target += static_cast<uint64_t>(k * w);
-      mov.rm.mem.disp_bytes = -1;
-      mov.imm_bytes = w;
-      mov.imm = 0;
-      if (!g.Emit(mov)) return false;
-    }
+    for (int k = 3; k < 7; ++k)
+      if (!EmitClear(g, in.rm.mem, k * w, w)) return false;
     text += "; (pointers cleared)";
   }
   // FNSTSW AX: the status word (exception flags, C0-C3, TOP) becomes comparable.
@@ -411,6 +340,81 @@ constexpr std::array<GeneratorDef, sizeof...(I)> MakeDefs(std::index_sequence<I.
 constexpr auto kDefs = MakeDefs(std::make_index_sequence<std::size(kX87Forms)>());
 
 }  // namespace
+
+/// A random 80-bit value biased to the classes of SDM Vol. 1 Table 8-3 / 4-3.
+void RandomF80(Rng& r, uint64_t* sig, uint16_t* se) {
+  uint64_t m = r.Next();
+  uint16_t sign = r.Chance(50) ? 0x8000 : 0;
+  uint16_t e;
+  switch (r.Below(16)) {
+    case 0:
+      m = 0;
+      e = 0;
+      break;  // zero
+    case 1:
+      m >>= 1 + r.Below(63);
+      e = 0;
+      break;  // denormal
+    case 2:
+      m |= 1ull << 63;
+      e = 0;
+      break;  // pseudo-denormal
+    case 3:
+      m = 1ull << 63;
+      e = 0x7FFF;
+      break;  // infinity
+    case 4:
+      m |= 3ull << 62;
+      e = 0x7FFF;
+      break;  // QNaN
+    case 5:
+      m = (m | 1ull << 63) & ~(1ull << 62);
+      m |= m ? 1 : 1;
+      e = 0x7FFF;
+      break;  // SNaN
+    case 6:
+      m &= ~(1ull << 63);
+      e = static_cast<uint16_t>(r.Below(0x8000));
+      break;  // unnormal..
+    case 7:
+      m |= 1ull << 63;
+      e = static_cast<uint16_t>(r.Chance(50) ? 1 + r.Below(70) : 0x7FFE - r.Below(70));
+      break;
+    case 8: {  // a small integer or half-integer
+      uint64_t n = 1 + r.Below(1000);
+      int lz = __builtin_clzll(n);
+      m = n << lz;
+      e = static_cast<uint16_t>(0x3FFF + 63 - lz - (r.Chance(30) ? 1 : 0));
+      break;
+    }
+    case 9:
+      m = (m | 1ull << 63) & ~0xFFFull;
+      e = static_cast<uint16_t>(0x3FFF + r.Below(66));
+      break;
+    default:
+      m |= 1ull << 63;
+      e = static_cast<uint16_t>(0x3FFF - 40 + r.Below(80));
+      break;
+  }
+  *sig = m;
+  *se = static_cast<uint16_t>(sign | e);
+}
+
+bool EmitClear(Gen& g, const MemOperand& base, int at, int bytes) {
+  Insn mov;
+  mov.op_bits = bytes * 8;
+  mov.opcode = {0xC7};
+  mov.reg = 0;
+  mov.rm.is_mem = true;
+  // The operand's own addressing plus `at`: the same registers, so no new register values.
+  mov.rm.mem = base;
+  mov.rm.mem.disp += at;
+  mov.rm.mem.rip_target += static_cast<uint64_t>(at);
+  mov.rm.mem.disp_bytes = -1;
+  mov.imm_bytes = bytes;
+  mov.imm = 0;
+  return g.Emit(mov);
+}
 
 std::span<const GeneratorDef> X87Generators() { return kDefs; }
 
