@@ -39,6 +39,13 @@ struct Fpu : CpuFixture {
     CHECK(cpu.state().rip == kCode + fault_at);  // at the faulting instruction
     return cpu.state().exception_vector;
   }
+  /// fninit; fldcw (ZM clear); fldz; fld1; fdiv st(0), st(1): a zero divide is left pending
+  /// unmasked (FSW.ES), for the next waiting instruction to report.
+  void PendZeroDivide() {
+    Load(0x200000, {0x7B, 0x03});  // FCW 0x037B
+    Reg(kRax) = 0x200000;
+    CHECK(Run({0xDB, 0xE3, 0xD9, 0x28, 0xD9, 0xEE, 0xD9, 0xE8, 0xD8, 0xF1}) == -1);
+  }
 };
 
 TEST_CASE("CR0.TS: x87, MMX, SSE and FXSAVE raise #NM; WAIT only with MP; CLTS clears it") {
@@ -75,11 +82,7 @@ TEST_CASE("CR0.EM: x87 and MMX raise #NM / #UD, SSE #UD; CR4.OSFXSR clear: SSE #
 
 TEST_CASE("CR0.NE: an unmasked x87 exception raises #MF at the next waiting instruction") {
   Fpu f;
-  // fninit; fldcw [rax] (IM clear); fldz; fld1; fdiv st(0), st(1) -> ZE pending unmasked.
-  f.Load(0x200000, {0x7B, 0x03});  // FCW 0x037B: ZM clear
-  f.Reg(kRax) = 0x200000;
-  std::vector<uint8_t> code = {0xDB, 0xE3, 0xD9, 0x28, 0xD9, 0xEE, 0xD9, 0xE8, 0xD8, 0xF1};
-  CHECK(f.Run(code) == -1);
+  f.PendZeroDivide();
   CHECK((f.cpu.state().fpu.fsw & 0x84) == 0x84);  // ES and ZE set
   CHECK(f.Run(kFwait) == kMF);
   CHECK(f.Run(kFld1) == kMF);
@@ -93,10 +96,7 @@ TEST_CASE("CR0.NE clear: a pending x87 exception signals FERR# (IRQ13 on a PC) a
   int ferr = 0;
   f.cpu.on_fpu_error = [&] { ++ferr; };
   f.SetControl(f.cpu.state().cr0 & ~kNe, f.cpu.state().cr4);
-  f.Load(0x200000, {0x7B, 0x03});  // FCW 0x037B: ZM clear
-  f.Reg(kRax) = 0x200000;
-  std::vector<uint8_t> code = {0xDB, 0xE3, 0xD9, 0x28, 0xD9, 0xEE, 0xD9, 0xE8, 0xD8, 0xF1};
-  CHECK(f.Run(code) == -1);
+  f.PendZeroDivide();
   CHECK(ferr == 0);  // signalled at the next waiting instruction, not by the faulting one
   CHECK(f.Run(kFwait) == -1);
   CHECK(ferr == 1);
