@@ -1,6 +1,7 @@
 #pragma once
 // Delivering exceptions and interrupts (SDM Vol. 3A chapter 6 "Interrupt and Exception
-// Handling", 20.1.4 real mode, 6.14 64-bit mode) and returning from them (IRET).
+// Handling", 20.1.4 real mode, 6.14 64-bit mode), returning from them (IRET), and the far
+// transfers that share their checks (far_transfer.cpp).
 
 #include <cstdint>
 
@@ -31,9 +32,10 @@ bool DeliverEvent(Cpu& cpu, uint8_t vector, bool has_error, uint32_t error, Even
 /// (state unchanged, RIP at the IRET).
 bool InterruptReturn(Cpu& cpu, unsigned bytes);
 
-/// Far JMP/CALL to selector:offset with operand size `bytes` (SDM Vol. 2A JMP, CALL: real/V86
-/// mode, and protected mode to a code segment). `return_ip` is the pushed return address for
-/// CALL. Returns false after raising a fault (state unchanged).
+/// Far JMP/CALL to selector:offset with operand size `bytes` (SDM Vol. 2A JMP, CALL): real/V86
+/// mode, and in protected mode to a code segment, through a call gate, or to a TSS or task gate
+/// (a task switch). `return_ip` is the pushed (or TSS-saved) return address. Returns false
+/// after raising a fault (state unchanged). In far_transfer.cpp.
 bool FarJumpOrCall(Cpu& cpu, bool call, unsigned bytes, uint16_t selector, uint64_t offset,
                    uint64_t return_ip);
 

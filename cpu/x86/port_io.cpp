@@ -5,28 +5,13 @@
 #include <mutex>
 
 #include "cpu/x86/msr.h"
+#include "cpu/x86/privilege.h"
 
 namespace vireo::x86 {
 
 namespace {
 
 constexpr uint64_t kCr0Pe = 1;
-
-bool Raise(Cpu& cpu, uint8_t vector, uint32_t error) {
-  cpu.RaiseException(vector, true, error);
-  return false;
-}
-
-/// Supervisor-rights linear read of the TSS (SDM Vol. 3A 4.6). False after raising #PF.
-bool SystemRead(Cpu& cpu, uint64_t linear, uint8_t* data, unsigned bytes) {
-  const bool wide = cpu.state().efer & kEferLma;
-  for (unsigned i = 0; i < bytes; ++i) {
-    uint64_t phys, lin = wide ? linear + i : (linear + i) & 0xFFFFFFFF;
-    if (!cpu.TranslateForAccess(lin, Access{false, false, false}, &phys, false)) return false;
-    cpu.memory().Read(phys, std::span<uint8_t>(data + i, 1));
-  }
-  return true;
-}
 
 /// Writes an address-size register (16-bit merges, 32-bit zero-extends).
 void PutAsz(CpuState& s, unsigned reg, unsigned asz, uint64_t v) {
@@ -56,14 +41,14 @@ bool StringLinear(Cpu& cpu, const StringIo& io, unsigned seg, uint64_t offset, u
       usable = usable && !code && (type & 2);  // INS writes: writable data
     else
       usable = usable && (!code || (type & 2));  // OUTS reads: data or readable code
-    if (!usable) return Raise(cpu, vector, 0);
+    if (!usable) return Fault(cpu, vector, 0);
   }
   const uint64_t last = offset + io.size - 1;
   if (!code && (type & 4)) {
     const uint64_t top = (c.attrs & 0x4000) ? 0xFFFFFFFF : 0xFFFF;
-    if (offset <= c.limit || last > top) return Raise(cpu, vector, 0);
+    if (offset <= c.limit || last > top) return Fault(cpu, vector, 0);
   } else if (last > c.limit) {
-    return Raise(cpu, vector, 0);
+    return Fault(cpu, vector, 0);
   }
   *linear = (c.base + offset) & 0xFFFFFFFF;
   return true;
@@ -94,15 +79,15 @@ bool IoAllowed(Cpu& cpu, uint16_t port, unsigned size) {
   // Only a 32-bit (or 64-bit) TSS has a bitmap; its offset is the word at 0x66.
   const unsigned type = s.tr.attrs & 0x1F;
   if ((type != 0x09 && type != 0x0B) || !(s.tr.attrs & 0x80) || s.tr.limit < 0x67)
-    return Raise(cpu, kGP, 0);
+    return Fault(cpu, kGP, 0);
   uint8_t word[2];
-  if (!SystemRead(cpu, s.tr.base + 0x66, word, 2)) return false;
+  if (!LinearAccess(cpu, s.tr.base + 0x66, word, 2, false, false)) return false;
   const uint32_t offset = (word[0] | (word[1] << 8)) + (port >> 3);
-  if (offset + 1 > s.tr.limit) return Raise(cpu, kGP, 0);  // both bytes must be in the TSS
+  if (offset + 1 > s.tr.limit) return Fault(cpu, kGP, 0);  // both bytes must be in the TSS
   uint8_t bits[2];
-  if (!SystemRead(cpu, s.tr.base + offset, bits, 2)) return false;
+  if (!LinearAccess(cpu, s.tr.base + offset, bits, 2, false, false)) return false;
   const unsigned map = bits[0] | (bits[1] << 8);
-  if ((map >> (port & 7)) & ((1u << size) - 1)) return Raise(cpu, kGP, 0);
+  if ((map >> (port & 7)) & ((1u << size) - 1)) return Fault(cpu, kGP, 0);
   return true;
 }
 
@@ -120,7 +105,7 @@ uint64_t StringIoOp(jit::ExecEnv* env, Cpu& cpu, const StringIo& io) {
   const uint64_t step = (s.rflags & kDf) ? -uint64_t{io.size} : io.size;
   for (unsigned n = 0; n < 1024; ++n) {
     const uint64_t offset = s.gpr[reg] & mask;
-    uint64_t linear, value = 0;
+    uint64_t linear = 0, value = 0;
     if (!StringLinear(cpu, io, seg, offset, &linear)) return 0;
     if (io.out) {
       if (!env->load_slow(env, linear, io.size, &value)) return 0;

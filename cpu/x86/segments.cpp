@@ -2,32 +2,13 @@
 
 #include "cpu/x86/mmu.h"
 #include "cpu/x86/msr.h"
+#include "cpu/x86/privilege.h"
 
 namespace vireo::x86 {
 
 namespace {
 
 constexpr uint16_t kAttrP = 0x80, kAttrS = 0x10;
-
-bool LongMode64(const CpuState& s) {
-  return (s.efer & kEferLma) && (s.seg[kCs].attrs & (1u << 13));
-}
-
-/// Supervisor-rights linear read or write of `bytes` (descriptor tables are implicit
-/// supervisor accesses, SDM Vol. 3A 4.6).
-bool SystemAccess(Cpu& cpu, uint64_t linear, void* data, unsigned bytes, bool write) {
-  uint64_t phys;
-  uint8_t* p = static_cast<uint8_t*>(data);
-  for (unsigned i = 0; i < bytes; ++i) {
-    if (!cpu.TranslateForAccess(linear + i, Access{write, false, false}, &phys, false))
-      return false;
-    if (write)
-      cpu.memory().Write(phys, std::span<const uint8_t>(p + i, 1));
-    else
-      cpu.memory().Read(phys, std::span<uint8_t>(p + i, 1));
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -54,8 +35,8 @@ bool ReadDescriptor(Cpu& cpu, uint16_t selector, uint64_t* descriptor, uint64_t*
     return false;
   }
   *address = base + offset;
-  if (!LongMode64(s)) *address &= 0xFFFFFFFF;
-  return SystemAccess(cpu, *address, descriptor, 8, false);
+  if (!(s.efer & kEferLma)) *address &= 0xFFFFFFFF;
+  return LinearAccess(cpu, *address, descriptor, 8, false, false);
 }
 
 SegmentCache CacheFromDescriptor(uint16_t selector, uint64_t d) {
@@ -91,7 +72,7 @@ bool LoadDataSegment(Cpu& cpu, SegReg seg, uint16_t selector) {
   if ((selector & 0xFFFC) == 0) {
     // A null selector: allowed for DS/ES/FS/GS (the register becomes unusable), and for SS only
     // in 64-bit mode below CPL 3 with RPL = CPL (SDM Vol. 2B MOV, "IF SS is loaded").
-    if (seg == kSs && !(LongMode64(s) && cpl != 3 && rpl == cpl)) {
+    if (seg == kSs && !(InMode64(s) && cpl != 3 && rpl == cpl)) {
       cpu.RaiseException(kGP, true, 0);
       return false;
     }
@@ -142,7 +123,7 @@ bool LoadDataSegment(Cpu& cpu, SegReg seg, uint16_t selector) {
   // Set the accessed bit in memory if it is clear (SDM Vol. 3A 3.4.5.1).
   if (!(type & 1)) {
     uint8_t access = static_cast<uint8_t>((d >> 40) | 1);
-    if (!SystemAccess(cpu, address + 5, &access, 1, true)) return false;
+    if (!LinearAccess(cpu, address + 5, &access, 1, true, false)) return false;
     c.attrs |= 1;
   }
   // In 64-bit mode DS/ES/SS bases and limits are ignored, FS/GS take the descriptor's 32-bit

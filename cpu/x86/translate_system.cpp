@@ -13,6 +13,7 @@
 #include "cpu/x86/helpers.h"
 #include "cpu/x86/msr.h"
 #include "cpu/x86/port_io.h"
+#include "cpu/x86/privilege.h"
 #include "cpu/x86/segments.h"
 #include "cpu/x86/translate_families.h"
 
@@ -165,34 +166,14 @@ bool WriteDr(Cpu& cpu, unsigned n, uint64_t v, bool mode64) {
 
 // --- descriptor tables ------------------------------------------------------------------------
 
-/// Supervisor-rights linear access (descriptor tables and the TSS are implicit supervisor
-/// accesses, SDM Vol. 3A 4.6). False after raising #PF.
-bool SystemAccess(Cpu& cpu, uint64_t linear, uint8_t* data, unsigned bytes, bool write) {
-  const bool wide = cpu.state().efer & kEferLma;
-  for (unsigned i = 0; i < bytes; ++i) {
-    uint64_t phys, lin = wide ? linear + i : (linear + i) & 0xFFFFFFFF;
-    if (!cpu.TranslateForAccess(lin, Access{write, false, false}, &phys, false)) return false;
-    if (write)
-      cpu.memory().Write(phys, std::span<const uint8_t>(data + i, 1));
-    else
-      cpu.memory().Read(phys, std::span<uint8_t>(data + i, 1));
-  }
-  return true;
-}
-
-bool Raise(Cpu& cpu, uint8_t vector, uint32_t error) {
-  cpu.RaiseException(vector, true, error);
-  return false;
-}
-
 /// The upper half of a 16-byte system descriptor in IA-32e mode (SDM Vol. 3A 8.2.3, 9.2.3):
 /// adds base bits 63:32; its type field must be zero.
 bool UpperHalf(Cpu& cpu, uint16_t selector, SegmentCache* c) {
   uint64_t hi, address;
-  if ((selector & 0xFFF8) + 15u > cpu.state().gdtr.limit) return Raise(cpu, kGP, selector & 0xFFFC);
+  if ((selector & 0xFFF8) + 15u > cpu.state().gdtr.limit) return Fault(cpu, kGP, selector & 0xFFFC);
   if (!ReadDescriptor(cpu, static_cast<uint16_t>((selector & 0xFFF8) + 8), &hi, &address))
     return false;
-  if ((hi >> 40) & 0x1F) return Raise(cpu, kGP, selector & 0xFFFC);
+  if ((hi >> 40) & 0x1F) return Fault(cpu, kGP, selector & 0xFFFC);
   c->base |= (hi & 0xFFFFFFFF) << 32;
   return true;
 }
@@ -206,12 +187,12 @@ bool Lldt(Cpu& cpu, uint16_t selector) {
     s.ldtr.attrs = 0;
     return true;
   }
-  if (selector & 4) return Raise(cpu, kGP, selector & 0xFFFC);
+  if (selector & 4) return Fault(cpu, kGP, selector & 0xFFFC);
   uint64_t d, address;
   if (!ReadDescriptor(cpu, selector, &d, &address)) return false;
   SegmentCache c = CacheFromDescriptor(selector, d);
-  if ((c.attrs & 0x1F) != 0x02) return Raise(cpu, kGP, selector & 0xFFFC);
-  if (!(c.attrs & 0x80)) return Raise(cpu, kNP, selector & 0xFFFC);
+  if ((c.attrs & 0x1F) != 0x02) return Fault(cpu, kGP, selector & 0xFFFC);
+  if (!(c.attrs & 0x80)) return Fault(cpu, kNP, selector & 0xFFFC);
   if ((s.efer & kEferLma) && !UpperHalf(cpu, selector, &c)) return false;
   s.ldtr = c;
   return true;
@@ -221,18 +202,18 @@ bool Lldt(Cpu& cpu, uint16_t selector) {
 /// the descriptor is marked busy.
 bool Ltr(Cpu& cpu, uint16_t selector) {
   CpuState& s = cpu.state();
-  if ((selector & 0xFFFC) == 0) return Raise(cpu, kGP, 0);
-  if (selector & 4) return Raise(cpu, kGP, selector & 0xFFFC);
+  if ((selector & 0xFFFC) == 0) return Fault(cpu, kGP, 0);
+  if (selector & 4) return Fault(cpu, kGP, selector & 0xFFFC);
   const bool lma = s.efer & kEferLma;
   uint64_t d, address;
   if (!ReadDescriptor(cpu, selector, &d, &address)) return false;
   SegmentCache c = CacheFromDescriptor(selector, d);
   const uint16_t type = c.attrs & 0x1F;  // S = 0 and the type
-  if (!(type == 0x09 || (type == 0x01 && !lma))) return Raise(cpu, kGP, selector & 0xFFFC);
-  if (!(c.attrs & 0x80)) return Raise(cpu, kNP, selector & 0xFFFC);
+  if (!(type == 0x09 || (type == 0x01 && !lma))) return Fault(cpu, kGP, selector & 0xFFFC);
+  if (!(c.attrs & 0x80)) return Fault(cpu, kNP, selector & 0xFFFC);
   if (lma && !UpperHalf(cpu, selector, &c)) return false;
   uint8_t access = static_cast<uint8_t>((d >> 40) | 2);
-  if (!SystemAccess(cpu, address + 5, &access, 1, true)) return false;
+  if (!LinearAccess(cpu, address + 5, &access, 1, true, false)) return false;
   c.attrs |= 2;
   s.tr = c;
   return true;
@@ -297,12 +278,12 @@ bool InterruptFlag(Cpu& cpu, bool set) {
   else if ((!vm && s.cpl == 3 && (s.cr4 & kCr4Pvi)) || (vm && (s.cr4 & kCr4Vme)))
     use_if = false;
   else
-    return Raise(cpu, kGP, 0);
+    return Fault(cpu, kGP, 0);
   if (use_if) {
     if (set && !(s.rflags & kIf)) s.interrupt_shadow = 1;
     s.rflags = set ? s.rflags | kIf : s.rflags & ~kIf;
   } else {
-    if (set && (s.rflags & kVip)) return Raise(cpu, kGP, 0);
+    if (set && (s.rflags & kVip)) return Fault(cpu, kGP, 0);
     s.rflags = set ? s.rflags | kVif : s.rflags & ~kVif;
   }
   return true;
@@ -316,7 +297,7 @@ uint64_t SystemHelper(jit::ExecEnv* env, uint64_t a, uint64_t b) {
   const uint64_t p = a >> 8;
   switch (static_cast<SysOp>(a & 0xFF)) {
     case SysOp::kWriteCr:
-      if (!WriteCr(cpu, p & 15, b, (p >> 4) & 1)) Raise(cpu, kGP, 0);
+      if (!WriteCr(cpu, p & 15, b, (p >> 4) & 1)) Fault(cpu, kGP, 0);
       return 0;
     case SysOp::kReadDr: {
       unsigned n = p & 7;
@@ -341,14 +322,14 @@ uint64_t SystemHelper(jit::ExecEnv* env, uint64_t a, uint64_t b) {
       return VerifySegment(cpu, static_cast<uint16_t>(b), Verify::kVerw);
     case SysOp::kRdmsr: {
       uint64_t v;
-      if (!ReadMsr(cpu, static_cast<uint32_t>(s.gpr[kRcx]), &v)) return Raise(cpu, kGP, 0);
+      if (!ReadMsr(cpu, static_cast<uint32_t>(s.gpr[kRcx]), &v)) return Fault(cpu, kGP, 0);
       s.gpr[kRax] = v & 0xFFFFFFFF;
       s.gpr[kRdx] = v >> 32;
       return 0;
     }
     case SysOp::kWrmsr: {
       uint64_t v = (s.gpr[kRdx] << 32) | (s.gpr[kRax] & 0xFFFFFFFF);
-      if (!WriteMsr(cpu, static_cast<uint32_t>(s.gpr[kRcx]), v)) Raise(cpu, kGP, 0);
+      if (!WriteMsr(cpu, static_cast<uint32_t>(s.gpr[kRcx]), v)) Fault(cpu, kGP, 0);
       return 0;
     }
     case SysOp::kTscAux: {

@@ -87,6 +87,8 @@ void Retf(TranslatorContext& c) {
 }
 
 void Iret(TranslatorContext& c) {
+  // A return from a nested task saves the address after the IRET in the outgoing TSS.
+  c.e.StoreState(kRipOffset, IrEmitter::Imm64(c.next_pc));
   c.Call(HelperId::kInterruptReturn, Type::kVoid, IrEmitter::Imm64(c.d->operand_size));
   c.e.Exit();
   c.end_block = true;
