@@ -29,7 +29,8 @@ DbtAccelerator::DbtAccelerator(machine::PcMachine& machine)
     std::lock_guard lock(machine.lock());
     machine.SignalFpuError();
   };
-  machine.pic().SetIntOutput(machine::IrqLine(this, 0));
+  machine.pic().SetIntOutput(machine::IrqLine(this, kIntrLine));
+  machine.SetNmiOutput(machine::IrqLine(this, kNmiLine));
   machine.SetKickHook([this] {
     cpu_.state().interrupt_request.fetch_or(x86::kKick);
     std::lock_guard lock(wake_mutex_);
@@ -56,7 +57,16 @@ DbtAccelerator::~DbtAccelerator() {
   machine_.SetKickHook(nullptr);
 }
 
-void DbtAccelerator::SetIrqLevel(unsigned, bool level) {
+void DbtAccelerator::SetIrqLevel(unsigned line, bool level) {
+  if (line == kNmiLine) {
+    // The NMI pin is edge-triggered: a rising edge makes one NMI pending.
+    if (level) {
+      cpu_.RequestNmi();
+      std::lock_guard lock(wake_mutex_);
+      wake_.notify_all();
+    }
+    return;
+  }
   if (level)
     cpu_.state().interrupt_request.fetch_or(x86::kIrqPending);
   else
@@ -111,9 +121,8 @@ void DbtAccelerator::Loop() {
         // costs no host CPU.
         std::unique_lock lock(wake_mutex_);
         wake_.wait(lock, [&] {
-          uint32_t req = s.interrupt_request.load();
-          return stop_ || machine_.exit_requested() || (req & x86::kKick) ||
-                 ((req & x86::kIrqPending) && (s.rflags & x86::kIf));
+          return stop_ || machine_.exit_requested() || (s.interrupt_request.load() & x86::kKick) ||
+                 cpu_.InterruptDeliverable();
         });
         break;
       }

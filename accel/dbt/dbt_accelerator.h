@@ -25,7 +25,10 @@ class DbtAccelerator final : public Accelerator, private machine::IrqSink {
   x86::Cpu& cpu() { return cpu_; }
 
  private:
-  /// The PIC's INT output (line 0): sets or clears the CPU's pending-interrupt bit and wakes it.
+  /// The CPU's input pins as IrqSink lines: INTR from the PIC, and NMI.
+  static constexpr unsigned kIntrLine = 0, kNmiLine = 1;
+  /// INTR sets or clears the CPU's pending-interrupt bit; a rising NMI edge makes an NMI
+  /// pending. Both wake a halted vCPU.
   void SetIrqLevel(unsigned line, bool level) override;
   /// Puts the CPU in its boot state: reset vector, firmware, or a directly loaded kernel.
   void Boot();

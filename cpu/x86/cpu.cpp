@@ -91,6 +91,8 @@ void Cpu::Reset() {
   s.dr[7] = 0x400;
   s.exception_vector = -1;
   s.interrupt_shadow = 0;
+  s.nmi_blocked = 0;
+  s.interrupt_request.fetch_and(~uint32_t{kNmiPending});
   ResetMsrs(s);
   s.gpr[kRdx] = 0x600;  // processor signature: family 6 (SDM: EDX holds the CPUID.1 EAX value)
   // x87/SSE power-up state (SDM Vol. 3A Table 10-1): FCW 0x0040, tags empty, MXCSR 0x1F80.
@@ -381,10 +383,24 @@ void Cpu::ClassifyCanonicalFault() {
   if (stack) s.exception_vector = kSS;
 }
 
+bool Cpu::InterruptDeliverable() const {
+  const CpuState& s = *state_;
+  const uint32_t req = s.interrupt_request.load(std::memory_order_acquire);
+  return ((req & kNmiPending) && !s.nmi_blocked) || ((req & kIrqPending) && (s.rflags & kIf));
+}
+
 bool Cpu::ServiceInterrupt() {
   CpuState& s = *state_;
+  const uint32_t req = s.interrupt_request.load(std::memory_order_acquire);
+  if ((req & kNmiPending) && !s.nmi_blocked) {
+    // NMI: not masked by IF; blocks further NMIs until an IRET (SDM Vol. 3A 6.7.1).
+    s.interrupt_request.fetch_and(~uint32_t{kNmiPending});
+    halted_ = false;
+    s.nmi_blocked = 1;
+    return DeliverEvent(*this, kNMI, false, 0, EventSource::kExternal);
+  }
   if (interrupt_controller == nullptr || !(s.rflags & kIf)) return true;
-  if (!(s.interrupt_request.load(std::memory_order_acquire) & kIrqPending)) return true;
+  if (!(req & kIrqPending)) return true;
   uint8_t vector;
   {
     std::unique_lock<std::recursive_mutex> io;
@@ -480,8 +496,8 @@ StopReason Cpu::Run(uint64_t max_insts) {
         break;
       }
       if (halted_ || executed >= max_insts) break;
-      uint32_t req = s.interrupt_request.load(std::memory_order_relaxed);
-      if ((req & kKick) || ((req & kIrqPending) && (s.rflags & kIf))) break;
+      if ((s.interrupt_request.load(std::memory_order_relaxed) & kKick) || InterruptDeliverable())
+        break;
       // Follow or create the chain. Links stay within the block's own virtual page (QEMU's
       // rule), so a remapping never leaves a stale link: crossing pages goes through the
       // dispatcher and its page walk.

@@ -32,12 +32,14 @@ enum class StopReason {
 enum InterruptRequest : uint32_t {
   kIrqPending = 1,  ///< the interrupt controller's INTR line is high
   kKick = 2,        ///< stop running and return to the caller (monitor, exit, reset)
+  kNmiPending = 4,  ///< an NMI arrived (edge-triggered: delivery clears it)
 };
 
 /// Exception numbers (SDM Vol. 3A Table 6-1).
 enum Vector : uint8_t {
   kDE = 0,
   kDB = 1,
+  kNMI = 2,
   kBP = 3,
   kOF = 4,
   kBR = 5,
@@ -107,6 +109,12 @@ class Cpu {
   machine::AddressSpace& memory() { return memory_; }
 
   // --- used by helpers and the slow paths -----------------------------------------------------
+  /// Raises the NMI pin (any thread): delivered through vector 2 at the next instruction
+  /// boundary regardless of IF, and not again until the handler's IRET (SDM Vol. 3A 6.7.1).
+  void RequestNmi() { state_->interrupt_request.fetch_or(kNmiPending); }
+  /// Whether an interrupt or NMI is waiting that the CPU would take now (ends HLT).
+  bool InterruptDeliverable() const;
+
   /// Records exception `vector` for the running instruction (the block exits).
   void RaiseException(uint8_t vector, bool has_error = false, uint32_t error = 0);
   /// Translates for an access, raising #PF on failure; fills the TLB on success.
@@ -125,7 +133,8 @@ class Cpu {
   static bool StoreSlow(jit::ExecEnv* env, uint64_t addr, unsigned size, uint64_t value);
   bool AccessPiece(uint64_t addr, unsigned size, bool write, uint64_t* value);
   void ClassifyCanonicalFault();
-  /// Delivers a pending external interrupt if RFLAGS.IF allows; false on a triple fault.
+  /// Delivers a pending NMI (unless one is being handled), else a pending external interrupt
+  /// if RFLAGS.IF allows; false on a triple fault.
   bool ServiceInterrupt();
   /// Delivers the exception recorded in the state; false on a triple fault.
   bool DeliverPendingException();

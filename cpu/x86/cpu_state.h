@@ -160,6 +160,8 @@ struct CpuState {
   /// STI that set IF: no external interrupt may be delivered before the next instruction has
   /// run (SDM Vol. 2B STI). Set by STI; the interrupt-delivery code must honour and clear it.
   uint8_t interrupt_shadow;
+  /// An NMI handler is running: further NMIs wait until the next IRET (SDM Vol. 3A 6.7.1).
+  uint8_t nmi_blocked;
 };
 
 // The IR addresses these by offset; moving them is an ABI change for translated code.

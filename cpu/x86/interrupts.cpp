@@ -221,6 +221,8 @@ bool InterruptReturn(Cpu& cpu, unsigned bytes) {
   const uint64_t old_flags = MaterialisedRflags(s);
   const uint8_t cpl = static_cast<uint8_t>(s.cpl);
   const unsigned iopl = (old_flags >> 12) & 3;
+  // IRET ends NMI blocking even when it faults (SDM Vol. 3A 6.7.1).
+  s.nmi_blocked = 0;
   if ((s.cr0 & kCr0Pe) && !(s.rflags & kVm) && (old_flags & kNt)) {
     // Return from a nested task to the one in the back link (SDM Vol. 2A IRET, TASK-RETURN);
     // IA-32e mode has no task switching.

@@ -131,6 +131,8 @@ void PcMachine::BuildDevices() {
 
 void PcMachine::SignalFpuError() { fpu_error_->Signal(); }
 
+void PcMachine::InjectNmi() { nmi_.Pulse(); }
+
 void PcMachine::UpdateA20() {
   bool on = (i8042_ != nullptr && i8042_->a20_enabled()) ||
             (port92_ != nullptr && port92_->a20_enabled());

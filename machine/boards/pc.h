@@ -85,6 +85,11 @@ class PcMachine {
   size_t device_count() const;
   /// The 8259 pair: the CPU acknowledges interrupts here and connects its INTR pin.
   devices::PicPair& pic() { return *pic_; }
+  /// Connects the CPU's NMI pin (the accelerator does, at creation).
+  void SetNmiOutput(IrqLine line) { nmi_ = line; }
+  /// Pulses NMI, as QEMU's monitor command `nmi` does (front panel / watchdog style); the
+  /// guest sees vector 2.
+  void InjectNmi();
   /// The CPU's FERR# output (x87 error with CR0.NE clear): IRQ13 until port 0xF0 is written.
   void SignalFpuError();
 
@@ -117,6 +122,7 @@ class PcMachine {
   std::vector<std::unique_ptr<devices::IsaDebugExit>> debug_exits_;
   std::unique_ptr<devices::DebugConsole> debugcon_;
 
+  IrqLine nmi_;
   std::atomic<bool> reset_requested_{false};
   std::function<void()> kick_;
   mutable std::mutex exit_mutex_;

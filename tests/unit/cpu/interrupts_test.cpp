@@ -239,3 +239,33 @@ TEST_CASE("64-bit mode: push cs; push target; lretq reloads CS as Linux's startu
   CHECK(s.rip == 0x200001);
   CHECK(f.Reg(kRsp) == 0x60000);
 }
+
+TEST_CASE("NMI: taken with IF clear, wakes HLT, and is held off until the handler's IRET") {
+  Protected f;
+  f.SetGate(kNMI, 0x200000);
+  f.Load(0x200000, {0x43, 0xF4, 0xCF});  // inc ebx ; hlt ; iretd
+  f.Load(0x100000, {0xF4, 0xF4});        // hlt ; hlt
+  f.cpu.FlushTranslations();
+  CpuState& s = f.cpu.state();
+  s.rip = 0x100000;
+  s.rflags = 0x2;  // IF clear: maskable interrupts could not wake this HLT
+  REQUIRE(f.cpu.Run(100) == StopReason::kHalted);
+  CHECK(s.rip == 0x100001);
+  f.cpu.RequestNmi();
+  CHECK(f.cpu.InterruptDeliverable());
+  REQUIRE(f.cpu.Run(100) == StopReason::kHalted);  // in the handler's HLT
+  CHECK(f.Reg(kRbx) == 1);
+  CHECK(s.rip == 0x200002);
+  CHECK(f.Peek<uint32_t>(0x60000 - 12) == 0x100001);  // returns after the HLT it woke
+  // A second NMI while the handler runs stays pending...
+  f.cpu.RequestNmi();
+  CHECK_FALSE(f.cpu.InterruptDeliverable());
+  REQUIRE(f.cpu.Run(100) == StopReason::kHalted);
+  CHECK(f.Reg(kRbx) == 1);
+  // ...until the IRET, after which it is taken at once.
+  f.cpu.set_halted(false);
+  REQUIRE(f.cpu.Run(100) == StopReason::kHalted);
+  CHECK(f.Reg(kRbx) == 2);
+  CHECK(s.rip == 0x200002);
+  CHECK((s.interrupt_request.load() & kNmiPending) == 0);
+}
