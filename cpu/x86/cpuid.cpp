@@ -23,10 +23,11 @@ constexpr uint32_t kEdxDe = 1 << 2, kEdxPse = 1 << 3, kEdxTsc = 1 << 4, kEdxMsr 
 // Leaf 1 ECX (Table 3-10).
 constexpr uint32_t kEcxXsave = 1 << 26;  // OSXSAVE (bit 27) mirrors CR4 in CpuidHelper
 constexpr uint32_t kEcxSse3 = 1 << 0, kEcxSsse3 = 1 << 9, kEcxSse41 = 1 << 19, kEcxSse42 = 1 << 20;
+constexpr uint32_t kEcxPcid = 1 << 17;  // CR3 writes always flush the soft TLB, which PCID allows
 constexpr uint32_t kEcxCx16 = 1 << 13, kEcxMovbe = 1 << 22, kEcxPopcnt = 1 << 23,
                    kEcxHypervisor = 1u << 31;
 // Leaf 7.0 EBX.
-constexpr uint32_t kBmi1 = 1 << 3, kBmi2 = 1 << 8, kAdx = 1 << 19;
+constexpr uint32_t kBmi1 = 1 << 3, kSmep = 1 << 7, kBmi2 = 1 << 8, kAdx = 1 << 19;
 // Leaf 0x80000001.
 constexpr uint32_t kExtEcxLahf = 1 << 0, kExtEcxAbm = 1 << 5;  // ABM: LZCNT
 constexpr uint32_t kExtEdxSyscall = 1 << 11, kExtEdxNx = 1 << 20, kExtEdxRdtscp = 1 << 27,
@@ -56,8 +57,8 @@ CpuidResult Cpuid(uint32_t leaf, uint32_t subleaf) {
     case 1:
       // Family 6, model 0x3A, stepping 9; CLFLUSH line 8*8 = 64 bytes; one logical processor.
       return {0x000306A9, (8u << 8) | (1u << 16),
-              kEcxSse3 | kEcxSsse3 | kEcxCx16 | kEcxSse41 | kEcxSse42 | kEcxMovbe | kEcxPopcnt |
-                  kEcxXsave | kEcxHypervisor,
+              kEcxSse3 | kEcxSsse3 | kEcxPcid | kEcxCx16 | kEcxSse41 | kEcxSse42 | kEcxMovbe |
+                  kEcxPopcnt | kEcxXsave | kEcxHypervisor,
               kEdxFpu | kEdxDe | kEdxPse | kEdxTsc | kEdxMsr | kEdxPae | kEdxCx8 | kEdxSep |
                   kEdxMtrr | kEdxPge | kEdxCmov | kEdxPat | kEdxMmx | kEdxFxsr | kEdxSse |
                   kEdxSse2};
@@ -73,7 +74,8 @@ CpuidResult Cpuid(uint32_t leaf, uint32_t subleaf) {
     }
     case 7:
       if (subleaf != 0) return {0, 0, 0, 0};
-      return {0, kBmi1 | kBmi2 | kAdx, 0, 0};
+      // SMEP is checked on every instruction fetch walk (fetches never hit the soft TLB).
+      return {0, kBmi1 | kSmep | kBmi2 | kAdx, 0, 0};
     case 0xD:
       // XSAVE (Table 3-8, leaf 0DH): x87 and SSE in XCR0; 512-byte legacy region plus the
       // 64-byte header for every XCR0 this vCPU allows; no XSAVEOPT/XSAVEC/XGETBV(1)/XSAVES.
@@ -91,7 +93,10 @@ CpuidResult Cpuid(uint32_t leaf, uint32_t subleaf) {
     case 0x80000004:
       return {0, 0, 0, 0};
     case 0x80000005:
-      return {0, 0, 0, 0};  // reserved on Intel
+      // Reserved on Intel; AMD's layout (APM Vol. 3 E.4.4) for guests that read it anyway:
+      // L1d and L1i 32 KiB, 8-way, one line per tag, 64-byte lines.
+      return {0, 0, (32u << 24) | (8u << 16) | (1u << 8) | 64,
+              (32u << 24) | (8u << 16) | (1u << 8) | 64};
     case 0x80000006:
       // L2: 256 KiB, 8-way (encoding 6), 64-byte lines.
       return {0, 0, (256u << 16) | (6u << 12) | 64, 0};

@@ -618,3 +618,28 @@ TEST_CASE("virtual-8086 mode: port I/O always consults the bitmap; CLI needs IOP
   CHECK(run_v86({0xFA}) == StopReason::kException);  // IOPL < 3 without CR4.VME
   CHECK(s.exception_vector == kGP);
 }
+
+TEST_CASE("CR4.SMEP: a CPL-0 fetch from a user page is #PF(P|I/D); PCIDE keeps the PCID in CR3") {
+  System f;
+  CpuState& s = f.cpu.state();
+  // The fixture makes the first 16 MiB user pages; the code and stack page (PDE 0) goes back
+  // to supervisor, the page at 0x400000 (PDE 2) stays user.
+  f.ram.data()[0x3000] &= ~4;
+  f.cpu.StateChanged();
+  f.Load(0x400000, {0xF4});
+  // mov rax, cr4 ; or eax, SMEP ; mov cr4, rax ; mov eax, 0x400000 ; jmp rax
+  REQUIRE(f.RunCode({0x0F, 0x20, 0xE0, 0x0D, 0x00, 0x00, 0x10, 0x00, 0x0F, 0x22, 0xE0, 0xB8, 0x00,
+                     0x00, 0x40, 0x00, 0xFF, 0xE0}) == StopReason::kException);
+  CHECK(f.Vector() == kPF);
+  CHECK(f.Error() == (kPfPresent | kPfFetch));
+  CHECK(s.cr2 == 0x400000);
+  CHECK(s.rip == 0x400000);
+  // PCIDE: CR3 bits 11:0 are the PCID; bit 63 of a MOV to CR3 is not stored.
+  // mov rax, cr4 ; bts eax, 17 ; mov cr4, rax ; mov rax, cr3 ; or rax, 5 ; bts rax, 63 ;
+  // mov cr3, rax ; mov rbx, cr3
+  REQUIRE(f.RunCode({0x0F, 0x20, 0xE0, 0x0F, 0xBA, 0xE8, 0x11, 0x0F, 0x22, 0xE0,
+                     0x0F, 0x20, 0xD8, 0x48, 0x83, 0xC8, 0x05, 0x48, 0x0F, 0xBA,
+                     0xE8, 0x3F, 0x0F, 0x22, 0xD8, 0x0F, 0x20, 0xDB}) == StopReason::kHalted);
+  CHECK((s.cr4 & (1u << 17)) != 0);
+  CHECK(f.Reg(kRbx) == 0x1005);
+}
