@@ -62,6 +62,30 @@ TEST_CASE("call gate: ring 3 -> ring 0 copies parameters to the TSS stack; RETF 
   CHECK(f.Peek<uint32_t>(0x70000 - 8) == 0x50000);  // #UD saw ESP with the parameters released
 }
 
+TEST_CASE("16-bit call gate: word-sized pushes and parameter copy; RETF 2 with a 16-bit operand") {
+  Gates f;
+  // A 16-bit call gate (type 4), DPL 3, one word parameter, to 08:D000.
+  f.SetGdt(0x30, Gate32(0xD000, 0x08, 0x4, 3) | (uint64_t{1} << 32));
+  // push word 0x5555 ; call far 0x33:0 ; mov eax, cs ; ud2
+  f.Load(0xC000, {0x66, 0x68, 0x55, 0x55, 0x9A, 0, 0, 0, 0, 0x33, 0x00, 0x8C, 0xC8, 0x0F, 0x0B});
+  // movzx ebx, word [esp+4] ; movzx ecx, word [esp+6] ; movzx edx, word [esp+8] ;
+  // mov edi, esp ; movzx esi, word [esp] ; o16 retf 2
+  f.Load(0xD000, {0x0F, 0xB7, 0x5C, 0x24, 0x04, 0x0F, 0xB7, 0x4C, 0x24, 0x06, 0x0F, 0xB7, 0x54,
+                  0x24, 0x08, 0x89, 0xE7, 0x0F, 0xB7, 0x34, 0x24, 0x66, 0xCA, 0x02, 0x00});
+  f.SetGate(6, 0x400000);
+  f.Load(0x400000, {0xF4});
+  f.cpu.FlushTranslations();
+  f.EnterRing3(0xC000, 0xF000);
+  REQUIRE(f.cpu.Run(1000) == StopReason::kHalted);
+  CHECK(f.Reg(kRbx) == 0x5555);                    // the copied parameter
+  CHECK(f.Reg(kRcx) == 0xEFFE);                    // the caller's SP
+  CHECK(f.Reg(kRdx) == 0x23);                      // the caller's SS
+  CHECK(f.Reg(kRdi) == 0x70000 - 10);              // five words on the ring-0 stack
+  CHECK(f.Reg(kRsi) == 0xC00B);                    // IP after the CALL
+  CHECK((f.Reg(kRax) & 0xFFFF) == 0x1B);           // back in ring 3
+  CHECK(f.Peek<uint32_t>(0x70000 - 8) == 0xF000);  // RETF 2 released the parameter
+}
+
 TEST_CASE("call gate: DPL below CPL is #GP(gate); JMP through a gate keeps the privilege") {
   Gates f;
   f.SetGdt(0x30, Gate32(0x200000, 0x08, 0xC, 0));  // DPL 0
