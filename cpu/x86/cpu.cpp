@@ -15,8 +15,9 @@
 namespace vireo::x86 {
 
 namespace {
-constexpr uint64_t kCr0Pe = 1;  // EFER bits come from msr.h
+constexpr uint64_t kCr0Pe = 1, kCr0Am = 1 << 18;  // EFER bits come from msr.h
 constexpr uint16_t kAttrL = 1u << 13, kAttrDb = 1u << 14;
+constexpr uint64_t kDr6Bs = 1u << 14;  // DR6.BS: the #DB came from single-stepping (SDM 18.2.3)
 
 /// What translated code may assume about a segment (TranslationMode::SegBits). In real and
 /// virtual-8086 mode every segment is usable read/write (SDM Vol. 3A 20.1); in protected mode
@@ -133,6 +134,7 @@ TranslationMode Cpu::CurrentMode() const {
                                ((s.cr4 >> 9) & 3) << 4);  // OSFXSR, OSXMMEXCPT (CR4 bits 9-10)
   for (unsigned i = 0; i < kSegCount; ++i)
     m.seg[i] = SegmentBits(s.seg[i], m.protected_mode && !m.v86);
+  m.align_check = m.cpl == 3 && (s.cr0 & kCr0Am) && (s.rflags & kAc);
   return m;
 }
 
@@ -361,8 +363,7 @@ jit::CachedBlock* Cpu::FindOrTranslate(uint64_t* fault_linear) {
   return TranslateAt(s.rip, Translator::kMaxInsts, true, fault_linear);
 }
 
-void Cpu::ClassifyCanonicalFault() {
-  canonical_fault_ = false;
+bool Cpu::DecodeAtRip(DecodedInst* d) {
   CpuState& s = *state_;
   uint8_t bytes[15];
   size_t got = 0;
@@ -374,9 +375,14 @@ void Cpu::ClassifyCanonicalFault() {
     phys = t.phys;
     memory_.Read(phys, std::span<uint8_t>(bytes + got, 1));
   }
+  return Decode(std::span<const uint8_t>(bytes, got), CurrentMode().code, *d) == DecodeStatus::kOk;
+}
+
+void Cpu::ClassifyCanonicalFault() {
+  canonical_fault_ = false;
+  CpuState& s = *state_;
   DecodedInst d;
-  if (Decode(std::span<const uint8_t>(bytes, got), CurrentMode().code, d) != DecodeStatus::kOk)
-    return;
+  if (!DecodeAtRip(&d)) return;
   bool stack = d.Has(kAttrStack);
   for (unsigned i = 0; i < d.num_operands; ++i)
     if (d.operands[i].kind == OperandKind::kMem && d.mem.segment == Seg::kSS) stack = true;
@@ -421,6 +427,51 @@ bool Cpu::DeliverPendingException() {
                       EventSource::kException);
 }
 
+bool Cpu::StepInstruction(bool single_step, uint64_t* executed, StopReason* stop) {
+  CpuState& s = *state_;
+  s.exception_vector = -1;
+  env_.fault = false;
+  canonical_fault_ = false;
+  // INT n, INT3, INTO and INT1 clear TF on their way into the handler and take no single-step
+  // trap (the handler's IRET restores TF); every other instruction that starts with TF set traps
+  // after it completes, even one that clears TF (SDM Vol. 3A 18.3.1.4).
+  bool software_interrupt = false;
+  if (single_step) {
+    DecodedInst d;
+    software_interrupt =
+        DecodeAtRip(&d) && (d.mnemonic == Mnemonic::kINT || d.mnemonic == Mnemonic::kINT3 ||
+                            d.mnemonic == Mnemonic::kINTO || d.mnemonic == Mnemonic::kINT1);
+  }
+  uint64_t fault_linear = 0;
+  jit::CachedBlock* one = TranslateAt(s.rip, 1, false, &fault_linear);
+  jit::RunResult r{jit::RunResult::Kind::kFault, 0, -1};
+  if (one != nullptr) {
+    running_ = one;
+    running_uncached_ = true;
+    r = jit::Interpreter::Run(one->code, env_);
+    running_ = nullptr;
+    ++*executed;
+  }
+  if (r.kind == jit::RunResult::Kind::kFault) {
+    if (canonical_fault_) ClassifyCanonicalFault();
+    if (s.exception_vector >= 0) {
+      // A fault: delivered instead of the trap.
+      *stop = deliver_exceptions ? StopReason::kShutdown : StopReason::kException;
+      return deliver_exceptions && DeliverPendingException();
+    }
+  }
+  if (!single_step || software_interrupt) return true;
+  s.dr[6] |= kDr6Bs;
+  if (!deliver_exceptions) {
+    RaiseException(kDB);
+    *stop = StopReason::kException;
+    return false;
+  }
+  halted_ = false;  // the trap after HLT is an event that ends the halt
+  *stop = StopReason::kShutdown;
+  return DeliverEvent(*this, kDB, false, 0, EventSource::kException);
+}
+
 StopReason Cpu::Run(uint64_t max_insts) {
   CpuState& s = *state_;
   uint64_t executed = 0;
@@ -430,30 +481,21 @@ StopReason Cpu::Run(uint64_t max_insts) {
       s.interrupt_request.fetch_and(~uint32_t{kKick});
       return StopReason::kInterruptRequest;
     }
+    StopReason stop;
     if (s.interrupt_shadow) {
       // STI and MOV/POP SS hold off interrupts until the next instruction has run (SDM Vol. 2B
       // STI, MOV): run exactly that one instruction, then look at interrupts again.
       s.interrupt_shadow = 0;
-      s.exception_vector = -1;
-      env_.fault = false;
-      uint64_t fault_linear = 0;
-      jit::CachedBlock* one = TranslateAt(s.rip, 1, false, &fault_linear);
-      jit::RunResult r{jit::RunResult::Kind::kFault, 0, -1};
-      if (one != nullptr) {
-        running_ = one;
-        running_uncached_ = true;
-        r = jit::Interpreter::Run(one->code, env_);
-        running_ = nullptr;
-        ++executed;
-      }
-      if (r.kind == jit::RunResult::Kind::kFault && s.exception_vector >= 0) {
-        if (!deliver_exceptions) return StopReason::kException;
-        if (!DeliverPendingException()) return StopReason::kShutdown;
-      }
+      if (!StepInstruction((s.rflags & kTf) != 0, &executed, &stop)) return stop;
       continue;
     }
     if (deliver_exceptions && !ServiceInterrupt()) return StopReason::kShutdown;
     if (halted_) return StopReason::kHalted;
+    if (s.rflags & kTf) {
+      // Single-step mode (RFLAGS.TF): one instruction at a time, each followed by #DB.
+      if (!StepInstruction(true, &executed, &stop)) return stop;
+      continue;
+    }
     s.exception_vector = -1;
     env_.fault = false;
     canonical_fault_ = false;
@@ -495,7 +537,7 @@ StopReason Cpu::Run(uint64_t max_insts) {
         if (!DeliverPendingException()) return StopReason::kShutdown;
         break;
       }
-      if (halted_ || executed >= max_insts) break;
+      if (halted_ || executed >= max_insts || (s.rflags & kTf)) break;
       if ((s.interrupt_request.load(std::memory_order_relaxed) & kKick) || InterruptDeliverable())
         break;
       // Follow or create the chain. Links stay within the block's own virtual page (QEMU's

@@ -133,6 +133,11 @@ class Cpu {
   static bool StoreSlow(jit::ExecEnv* env, uint64_t addr, unsigned size, uint64_t value);
   bool AccessPiece(uint64_t addr, unsigned size, bool write, uint64_t* value);
   void ClassifyCanonicalFault();
+  /// Decodes the instruction at CS:RIP (for fault classification); false if it does not decode.
+  bool DecodeAtRip(DecodedInst* d);
+  /// Runs the instruction at RIP alone from an uncached translation and delivers its fault, or
+  /// with `single_step` the #DB trap after it. False when Run must return `*stop`.
+  bool StepInstruction(bool single_step, uint64_t* executed, StopReason* stop);
   /// Delivers a pending NMI (unless one is being handled), else a pending external interrupt
   /// if RFLAGS.IF allows; false on a triple fault.
   bool ServiceInterrupt();

@@ -1,5 +1,5 @@
 // Flag instructions (CLC STC CMC CLD STD LAHF SAHF SALC), NOP/PAUSE, CPUID, RDTSC, UD0/1/2,
-// HLT, prefetch hints, cache-line flushes and fences (SDM Vol. 2A/2B).
+// BOUND, HLT, prefetch hints, cache-line flushes and fences (SDM Vol. 2A/2B).
 
 #include <cstddef>
 
@@ -71,6 +71,19 @@ void Cpuid(TranslatorContext& c) { c.Call(HelperId::kCpuid, Type::kVoid); }
 void Rdtsc(TranslatorContext& c) { c.Call(HelperId::kRdtsc, Type::kVoid); }
 void Undefined(TranslatorContext& c) { c.Raise(6); }
 
+/// BOUND r16/32, m16&16 / m32&32: #BR, a fault, unless lower <= index <= upper compared signed
+/// (SDM Vol. 2A BOUND). Not valid in 64-bit mode (the decoder's i64 rule).
+void Bound(TranslatorContext& c) {
+  auto& e = c.e;
+  const unsigned bytes = c.d->operand_size;
+  const Type t = TranslatorContext::SizeType(bytes);
+  Value addr = c.Address(bytes * 2, false);
+  Value lower = c.Load(t, addr);
+  Value upper = c.Load(t, e.Add(addr, IrEmitter::Imm64(bytes)));
+  Value index = c.Read(0);
+  e.Trap(e.Or(e.Slt(index, lower), e.Slt(upper, index)), 5);  // #BR
+}
+
 /// HLT: privileged (#GP(0) above CPL 0); the vCPU resumes after it when an interrupt arrives.
 void Hlt(TranslatorContext& c) {
   if (c.mode.cpl != 0) return c.Raise(13, true, 0);
@@ -99,6 +112,7 @@ void RegisterMisc(HandlerTable& t) {
   t.Add(Mnemonic::kCPUID, Cpuid);
   t.Add(Mnemonic::kRDTSC, Rdtsc);
   for (Mnemonic m : {Mnemonic::kUD0, Mnemonic::kUD1, Mnemonic::kUD2}) t.Add(m, Undefined);
+  t.Add(Mnemonic::kBOUND, Bound);
   t.Add(Mnemonic::kHLT, Hlt);
   // Prefetches are hints: no architectural effect and, unlike loads, never a fault (SDM Vol. 2B
   // PREFETCHh).

@@ -58,7 +58,17 @@ uint64_t TranslationMode::Key() const {
   uint64_t k = static_cast<uint64_t>(code) | (uint64_t{stack32} << 2) |
                (uint64_t{protected_mode} << 3) | (uint64_t{v86} << 4) | (uint64_t{cpl} << 5);
   for (unsigned i = 0; i < kSegCount; ++i) k |= uint64_t{seg[i]} << (8 + 5 * i);
-  return k | (uint64_t{fpu} << 38);
+  return k | (uint64_t{fpu} << 38) | (uint64_t{align_check} << 44);
+}
+
+void TranslatorContext::CheckAlignment(Type t, Value linear) {
+  if (!mode.align_check) return;
+  // Word, doubleword and quadword operands must be naturally aligned (SDM Vol. 3A Table 6-7);
+  // wider SSE operands have their own #GP rules and are not checked here.
+  const uint64_t bytes = ir::BitWidth(t) / 8;
+  if (bytes != 2 && bytes != 4 && bytes != 8) return;
+  Value misaligned = e.Ne(e.And(linear, ir::IrEmitter::Imm64(bytes - 1)), ir::IrEmitter::Imm64(0));
+  e.Trap(misaligned, 17 | 0x100);  // #AC(0)
 }
 
 // --- operands -------------------------------------------------------------------------------

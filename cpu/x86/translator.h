@@ -46,6 +46,9 @@ struct TranslationMode {
   };
   uint8_t fpu = 0;
 
+  /// Alignment checking: CPL 3 with CR0.AM and RFLAGS.AC (SDM Vol. 3A 6.15, Interrupt 17).
+  bool align_check = false;
+
   /// Packs the mode into the block cache key.
   uint64_t Key() const;
 };
@@ -139,8 +142,17 @@ class TranslatorContext {
   /// With `size` > 0 the access is checked against the segment's rights and limit (#GP(0), or
   /// #SS(0) for SS), as the SDM requires outside 64-bit mode (Vol. 3A 5.3).
   Value Linear(Seg seg, Value offset, unsigned size = 0, bool write = false);
-  Value Load(Type t, Value linear) { return e.LoadMem(t, linear); }
-  void Store(Value linear, Value v) { e.StoreMem(linear, v); }
+  /// Loads/stores guest memory at a linear address (with #AC when alignment checking is on).
+  Value Load(Type t, Value linear) {
+    CheckAlignment(t, linear);
+    return e.LoadMem(t, linear);
+  }
+  void Store(Value linear, Value v) {
+    CheckAlignment(v.type, linear);
+    e.StoreMem(linear, v);
+  }
+  /// #AC(0) for a 2, 4 or 8-byte access not aligned to its size, if the mode checks alignment.
+  void CheckAlignment(Type t, Value linear);
 
   // --- stack --------------------------------------------------------------------------------
   /// Stack-pointer width in bytes for the current mode (8 in 64-bit mode, else SS.B).
