@@ -192,11 +192,35 @@ lib_pass\bits:
   hlt
   jmp 1b
 
-# lib_fail\bits: %esi = message; ends the test.
+# lib_fail\bits: %esi = message; ends the test. At CPL 3 it goes through the DPL-3 gate
+# LIB_FAIL_VECTOR to report at CPL 0.
   .globl lib_fail\bits
 lib_fail\bits:
-  cli
   movl %esi, fail_msg
+  movw $2, fail_kind
+  movw %cs, %ax
+  testb $3, %al
+  jz 1f
+  int $LIB_FAIL_VECTOR
+1:
+  cli
+  call check_prefix\bits
+  movl fail_msg, %esi
+  call lib_puts\bits
+  movl $str_newline, %esi
+  call lib_puts\bits
+  jmp exit_fail\bits
+
+# The handler of LIB_FAIL_VECTOR: a failure reported at CPL 3 (fail_kind: 1 check, 2 FAIL).
+user_fail\bits:
+  cli
+  movl $SEL_DATA32, %eax
+  movw %ax, %ds
+  movw %ax, %es
+  movl $fail_stack_top, %esp
+  movl fail_msg, %esi
+  cmpw $1, fail_kind
+  je report_check\bits
   call check_prefix\bits
   movl fail_msg, %esi
   call lib_puts\bits
@@ -284,8 +308,12 @@ lib_check32:
   pushfl
   pushl %ds
   pushl %eax
+  movw %cs, %ax
+  testb $3, %al
+  jnz 1f                         # CPL 3: DS is the flat user data segment already
   movw $SEL_DATA32, %ax
   movw %ax, %ds
+1:
   incl checks_done
   movl 20(%esp), %eax
   cmpl 24(%esp), %eax
@@ -301,7 +329,11 @@ lib_check32:
   movl 16(%esp), %eax
   movl %eax, fail_msg
   movb $0, fail_wide
-  jmp fail_state32
+  movw $1, fail_kind
+  movw %cs, %ax
+  testb $3, %al
+  jz fail_state32
+  int $LIB_FAIL_VECTOR
 
 # Reloads flat segments and a private stack, then reports (paging, if on, must map the lib).
 fail_state32:
@@ -332,6 +364,12 @@ lib_check64:
   movq 24(%rsp), %rax
   movl %eax, fail_msg
   movb $1, fail_wide
+  movw $1, fail_kind
+  movw %cs, %ax
+  testb $3, %al
+  jz 2f
+  int $LIB_FAIL_VECTOR
+2:
   cli
   movl $fail_stack_top, %esp
   jmp report_check64
@@ -423,6 +461,7 @@ unexpected_real:
 # ==============================================================================================
   CODE32
   .balign 16
+  .globl stubs32
 stubs32:
   .set vec, 0
   .rept 256
@@ -515,11 +554,17 @@ exc_common32:
   addl $4, %esp
   iretl
 
+# Back to the TRY: its stack and flags, the general registers as they were at the exception.
 resume32:
   movl exc_resume, %eax
   testl %eax, %eax
   jz unexpected32
+  movl %eax, exc_jump
   movl $0, exc_resume
+  movl %esp, %esi                # the PUSHAD image: EDI ESI EBP ESP EBX EDX ECX EAX
+  movl $exc_regs, %edi
+  movl $8, %ecx
+  rep movsl
   movw $SEL_DATA32, %cx
   movw %cx, %ss
   movw %cx, %fs
@@ -527,10 +572,18 @@ resume32:
   movl exc_saved_sp, %esp
   pushl exc_saved_flags
   popfl
-  jmp *%eax
+  movl exc_regs + 0, %edi
+  movl exc_regs + 4, %esi
+  movl exc_regs + 8, %ebp
+  movl exc_regs + 16, %ebx
+  movl exc_regs + 20, %edx
+  movl exc_regs + 24, %ecx
+  movl exc_regs + 28, %eax
+  jmp *exc_jump
 
   CODE64
   .balign 16
+  .globl stubs64
 stubs64:
   .set vec, 0
   .rept 256
@@ -641,13 +694,33 @@ resume64:
   movq exc_resume, %rax
   testq %rax, %rax
   jz unexpected64
+  movq %rax, exc_jump
   movq $0, exc_resume
+  movq %rsp, %rsi                # R15 R14 ... R8 RBP RDI RSI RDX RCX RBX RAX
+  movl $exc_regs, %edi
+  movl $15, %ecx
+  rep movsq
   movw $SEL_DATA64, %cx
   movw %cx, %ss
   movq exc_saved_sp, %rsp
   pushq exc_saved_flags
   popfq
-  jmp *%rax
+  movq exc_regs + 0, %r15
+  movq exc_regs + 8, %r14
+  movq exc_regs + 16, %r13
+  movq exc_regs + 24, %r12
+  movq exc_regs + 32, %r11
+  movq exc_regs + 40, %r10
+  movq exc_regs + 48, %r9
+  movq exc_regs + 56, %r8
+  movq exc_regs + 64, %rbp
+  movq exc_regs + 72, %rdi
+  movq exc_regs + 80, %rsi
+  movq exc_regs + 88, %rdx
+  movq exc_regs + 96, %rcx
+  movq exc_regs + 104, %rbx
+  movq exc_regs + 112, %rax
+  jmp *exc_jump
 
 # Real-mode IVT stubs (8 bytes each): any interrupt in real mode is unexpected.
   CODE16
@@ -694,6 +767,10 @@ lib_build_idt32:
   incl %eax
   cmpl $256, %eax
   jb 1b
+  movl $LIB_FAIL_VECTOR, %eax
+  movl $user_fail32, %edx
+  movl $GATE_INT_DPL3, %ecx
+  call lib_set_gate32
   popal
   ret
 
@@ -727,6 +804,10 @@ lib_build_idt64:
   incl %eax
   cmpl $256, %eax
   jb 1b
+  movl $LIB_FAIL_VECTOR, %eax
+  movl $user_fail64, %edx
+  movl $GATE_INT_DPL3, %ecx
+  call lib_set_gate64
   popal
   ret
 
@@ -917,29 +998,72 @@ lib_real_call:
   ret
 
 # ==============================================================================================
+# Privilege changes.
+# ==============================================================================================
+# lib_to_ring3: call from 32-bit CPL 0; continues after the call at CPL 3 (SEL_UCODE32) with
+# SS:ESP = SEL_UDATA32:stack3_top, DS = ES = FS = GS = SEL_UDATA32 and the caller's EFLAGS (set
+# IOPL, AC, TF... before calling). Clobbers eax, ecx. Come back with an exception, INT n, or
+# SYSENTER (a TRY resume point is the simplest way).
+  .globl lib_to_ring3
+lib_to_ring3:
+  popl %ecx
+  movw $SEL_UDATA32, %ax
+  movw %ax, %ds
+  movw %ax, %es
+  movw %ax, %fs
+  movw %ax, %gs
+  pushl $SEL_UDATA32
+  pushl $stack3_top
+  pushfl
+  pushl $SEL_UCODE32
+  pushl %ecx
+  iretl
+
+# lib_to_ring3_64: the same from 64-bit code to 64-bit CPL 3 (SEL_UCODE64, SS = SEL_UDATA64,
+# RSP = stack3_top). Clobbers rax, rcx.
+  CODE64
+  .globl lib_to_ring3_64
+lib_to_ring3_64:
+  popq %rcx
+  pushq $SEL_UDATA64
+  pushq $stack3_top
+  pushfq
+  pushq $SEL_UCODE64
+  pushq %rcx
+  iretq
+  CODE32
+
+# ==============================================================================================
 # Paging helpers and long mode.
 # ==============================================================================================
-# lib_page_alloc: %eax = a zeroed, 4 KiB aligned page from the pool. Preserves other registers.
-  .globl lib_page_alloc
-lib_page_alloc:
-  pushl %ecx
-  pushl %edi
+# lib_page_alloc (32-bit code) / lib_page_alloc64 (64-bit code): %eax = a zeroed, 4 KiB aligned
+# page from the pool (rax zero-extended). Preserves other registers.
+.macro PAGE_ALLOC name, push, pop, cx, di, ax
+  .globl \name
+\name:
+  \push \cx
+  \push \di
   movl pt_next, %edi
   cmpl $PT_POOL_END, %edi
   jae 1f
   leal 4096(%edi), %eax
   movl %eax, pt_next
   movl %edi, %eax
-  pushl %eax
+  \push \ax
   movl $1024, %ecx
   xorl %eax, %eax
   rep stosl
-  popl %eax
-  popl %edi
-  popl %ecx
+  \pop \ax
+  \pop \di
+  \pop \cx
   ret
 1:
   FAIL "lib_page_alloc: page pool exhausted"
+.endm
+  PAGE_ALLOC lib_page_alloc, pushl, popl, %ecx, %edi, %eax
+  CODE64
+  PAGE_ALLOC lib_page_alloc64, pushq, popq, %rcx, %rdi, %rax
+  CODE32
 
 # lib_ident64: builds 4-level tables mapping 0..4 GiB identity with 2 MiB pages (present,
 # writable, user at every level, so ring 3 can run there too). Returns the PML4 in %eax.
@@ -1098,11 +1222,12 @@ fail_wide: .byte 0
 fail_got: .quad 0
 fail_exp: .quad 0
 
-# What the last exception pushed and where (see exc_common32/64 and lib.inc TRY).
+# What the last exception pushed and where (see exc_common32/64 and lib.inc TRY). All 64-bit,
+# so CHECK reads them whole in 64-bit code; 32-bit code reads the low halves.
   .balign 8
   .globl exc_vector, exc_error, exc_has_error, exc_rip, exc_cs, exc_flags, exc_sp, exc_ss
   .globl exc_cr2, exc_count, exc_frame, exc_frame_sp, exc_frame_size
-  .globl exc_resume, exc_saved_sp, exc_saved_flags, vec_action, vec_count
+  .globl exc_resume, exc_saved_sp, exc_saved_flags, vec_action, vec_count, exc_regs
 exc_vector: .quad -1
 exc_error: .quad 0
 exc_rip: .quad 0
@@ -1113,12 +1238,16 @@ exc_frame_size: .quad 0
 exc_resume: .quad 0
 exc_saved_sp: .quad 0
 exc_saved_flags: .quad 0
-exc_has_error: .long 0
-exc_cs: .long 0
-exc_flags: .long 0
-exc_ss: .long 0
-exc_count: .long 0
+exc_has_error: .quad 0
+exc_cs: .quad 0
+exc_flags: .quad 0
+exc_ss: .quad 0
+exc_count: .quad 0
 exc_frame: .fill 12, 4, 0
+exc_jump: .quad 0
+# The general registers at the exception (ACT_RESUME): PUSHAD order in 32-bit code (EDI first),
+# R15..RAX in 64-bit code.
+exc_regs: .fill 15, 8, 0
 vec_action: .fill 256, 1, 0
   .balign 4
 vec_count: .fill 256, 4, 0
