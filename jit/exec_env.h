@@ -27,8 +27,19 @@ inline constexpr uint64_t kPageMask = ~uint64_t{(1u << kPageBits) - 1};
 /// A direct-mapped TLB for one MMU mode.
 struct SoftTlb {
   TlbEntry entries[kTlbEntries];
+  /// Which entries translate global pages (x86 PTE.G under CR4.PGE): FlushNonGlobal keeps them.
+  bool global[kTlbEntries];
   void Flush() {
-    for (TlbEntry& e : entries) e = {kInvalidTag, kInvalidTag, 0, 0};
+    for (unsigned i = 0; i < kTlbEntries; ++i) Invalidate(i);
+  }
+  /// Drops every entry except the global ones (an address-space switch).
+  void FlushNonGlobal() {
+    for (unsigned i = 0; i < kTlbEntries; ++i)
+      if (!global[i]) Invalidate(i);
+  }
+  void Invalidate(unsigned i) {
+    entries[i] = {kInvalidTag, kInvalidTag, 0, 0};
+    global[i] = false;
   }
 };
 

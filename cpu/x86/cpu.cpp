@@ -108,6 +108,8 @@ void Cpu::Reset() {
 
 void Cpu::FlushTlb() { state_->tlb.Flush(); }
 
+void Cpu::FlushTlbNonGlobal() { state_->tlb.FlushNonGlobal(); }
+
 void Cpu::FlushTranslations() {
   cache_.Flush();
   FlushTlb();
@@ -166,12 +168,14 @@ bool Cpu::TranslateForAccess(uint64_t linear, Access access, uint64_t* phys, boo
   machine::MemoryLookup m = memory_.Lookup(page);
   if ((m.kind != machine::MemoryKind::kRam && m.kind != machine::MemoryKind::kRom) || m.span < 4096)
     return true;  // MMIO or a partial page: every access takes the slow path
-  jit::TlbEntry& e = s.tlb.entries[(linear >> jit::kPageBits) & (jit::kTlbEntries - 1)];
+  const unsigned slot = (linear >> jit::kPageBits) & (jit::kTlbEntries - 1);
+  jit::TlbEntry& e = s.tlb.entries[slot];
   uint64_t lpage = linear & jit::kPageMask;
   if (e.read_tag != lpage) e.write_tag = jit::kInvalidTag;  // a new page: forget old rights
   e.read_tag = lpage;
   e.addend = reinterpret_cast<uint64_t>(m.host) - lpage;
   e.phys = page;
+  s.tlb.global[slot] = t.global;
   // Writes hit the TLB only on RAM whose D bit is already set and which holds no translated
   // code (so stores that must update D or invalidate code take the slow path).
   if (m.kind == machine::MemoryKind::kRam && t.writable && (t.dirty || access.write) &&

@@ -103,6 +103,9 @@ class Cpu {
   void FlushTranslations();
   /// Must be called after changing CR0/CR3/CR4/EFER/segments from outside (tests, loaders).
   void StateChanged();
+  /// After a MOV to CR3: drops the cached translations except those of global pages, which
+  /// an address-space switch keeps (SDM Vol. 3A 4.10.4.1).
+  void FlushTlbNonGlobal();
 
   const CpuStats& stats() const { return stats_; }
   const jit::BlockCache& cache() const { return cache_; }

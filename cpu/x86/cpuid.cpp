@@ -23,15 +23,15 @@ constexpr uint32_t kEdxDe = 1 << 2, kEdxPse = 1 << 3, kEdxTsc = 1 << 4, kEdxMsr 
 // Leaf 1 ECX (Table 3-10).
 constexpr uint32_t kEcxXsave = 1 << 26;  // OSXSAVE (bit 27) mirrors CR4 in CpuidHelper
 constexpr uint32_t kEcxSse3 = 1 << 0, kEcxSsse3 = 1 << 9, kEcxSse41 = 1 << 19, kEcxSse42 = 1 << 20;
-constexpr uint32_t kEcxPcid = 1 << 17;  // CR3 writes always flush the soft TLB, which PCID allows
+constexpr uint32_t kEcxPcid = 1 << 17;  // a CR3 write keeps only global translations (allowed)
 constexpr uint32_t kEcxCx16 = 1 << 13, kEcxMovbe = 1 << 22, kEcxPopcnt = 1 << 23,
                    kEcxHypervisor = 1u << 31;
 // Leaf 7.0 EBX.
 constexpr uint32_t kBmi1 = 1 << 3, kSmep = 1 << 7, kBmi2 = 1 << 8, kAdx = 1 << 19;
 // Leaf 0x80000001.
 constexpr uint32_t kExtEcxLahf = 1 << 0, kExtEcxAbm = 1 << 5;  // ABM: LZCNT
-constexpr uint32_t kExtEdxSyscall = 1 << 11, kExtEdxNx = 1 << 20, kExtEdxRdtscp = 1 << 27,
-                   kExtEdxLm = 1 << 29;
+constexpr uint32_t kExtEdxSyscall = 1 << 11, kExtEdxNx = 1 << 20, kExtEdxPage1Gb = 1 << 26,
+                   kExtEdxRdtscp = 1 << 27, kExtEdxLm = 1 << 29;
 
 uint32_t Chars(const char* four) {
   uint32_t v;
@@ -85,7 +85,7 @@ CpuidResult Cpuid(uint32_t leaf, uint32_t subleaf) {
       return {kMaxExtendedLeaf, 0, 0, 0};
     case 0x80000001:
       return {0, 0, kExtEcxLahf | kExtEcxAbm,
-              kExtEdxSyscall | kExtEdxNx | kExtEdxRdtscp | kExtEdxLm};
+              kExtEdxSyscall | kExtEdxNx | kExtEdxPage1Gb | kExtEdxRdtscp | kExtEdxLm};
     case 0x80000002:
       return {Chars("Vire"), Chars("o Vi"), Chars("rtua"), Chars("l CP")};
     case 0x80000003:

@@ -9,11 +9,11 @@ namespace vireo::x86 {
 namespace {
 
 constexpr uint64_t kCr0Wp = 1ull << 16, kCr0Pg = 1ull << 31;
-constexpr uint64_t kCr4Pse = 1ull << 4, kCr4Pae = 1ull << 5, kCr4Smep = 1ull << 20,
-                   kCr4Smap = 1ull << 21;
+constexpr uint64_t kCr4Pse = 1ull << 4, kCr4Pae = 1ull << 5, kCr4Pge = 1ull << 7,
+                   kCr4Smep = 1ull << 20, kCr4Smap = 1ull << 21;
 
 // Page-table entry bits (SDM Vol. 3A Tables 4-4 .. 4-20).
-constexpr uint64_t kP = 1, kRw = 2, kUs = 4, kA = 1 << 5, kD = 1 << 6, kPs = 1 << 7;
+constexpr uint64_t kP = 1, kRw = 2, kUs = 4, kA = 1 << 5, kD = 1 << 6, kPs = 1 << 7, kG = 1 << 8;
 constexpr uint64_t kXd = 1ull << 63;
 constexpr uint64_t kAddrMask = ((uint64_t{1} << kPhysAddrBits) - 1) & ~uint64_t{0xFFF};
 /// Bits above MAXPHYADDR (up to bit 51) are reserved in PAE/4-level entries.
@@ -87,6 +87,8 @@ struct Walker {
       if (v != touched[i].value) WriteEntry(m, touched[i].addr, touched[i].bytes, v);
     }
     t.dirty = (touched[ntouched - 1].value & kD) || a.write;
+    // G counts only in the entry that maps the page, and only with CR4.PGE (SDM 4.10.2.4).
+    t.global = (s.cr4 & kCr4Pge) && (touched[ntouched - 1].value & kG);
     t.ok = true;
     return t;
   }

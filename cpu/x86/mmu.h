@@ -35,6 +35,7 @@ struct Translation {
   bool user_ok = false;     ///< user accesses would pass
   bool dirty = false;       ///< the final entry's D bit is set (so writes need no update)
   bool large = false;       ///< translated by a 2 MiB / 4 MiB / 1 GiB page
+  bool global = false;      ///< G in the final entry with CR4.PGE: survives a MOV to CR3
 };
 
 /// Physical address width reported in CPUID 0x80000008 and enforced as reserved bits.

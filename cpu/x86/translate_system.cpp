@@ -115,7 +115,7 @@ bool WriteCr(Cpu& cpu, unsigned n, uint64_t v, bool mode64) {
         v &= ~(uint64_t{1} << 63);
       }
       s.cr3 = v;
-      cpu.StateChanged();
+      cpu.FlushTlbNonGlobal();
       return true;
     }
     case 4: {
