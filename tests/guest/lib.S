@@ -1034,6 +1034,45 @@ lib_to_ring3_64:
   CODE32
 
 # ==============================================================================================
+# Interrupt controller and timer.
+# ==============================================================================================
+# lib_pic_init: initialises both 8259s (ICW1-ICW4): master vectors 0x20-0x27, slave 0x28-0x2F on
+# the master's IRQ 2, edge triggered, 8086 mode; every line masked. Clobbers eax.
+  .globl lib_pic_init
+lib_pic_init:
+  movb $0x11, %al                # ICW1: edge, cascade, ICW4 follows
+  outb %al, $0x20
+  outb %al, $0xA0
+  movb $0x20, %al                # ICW2: vector base
+  outb %al, $0x21
+  movb $0x28, %al
+  outb %al, $0xA1
+  movb $0x04, %al                # ICW3: the slave is on IRQ 2 / the slave's identity is 2
+  outb %al, $0x21
+  movb $0x02, %al
+  outb %al, $0xA1
+  movb $0x01, %al                # ICW4: 8086 mode, normal EOI
+  outb %al, $0x21
+  outb %al, $0xA1
+  movb $0xFF, %al                # OCW1: all masked
+  outb %al, $0x21
+  outb %al, $0xA1
+  ret
+
+# lib_pit_start: PIT channel 0 in mode 2 (rate generator) with the divisor in %eax (1193 is
+# about 1 kHz). Clobbers eax.
+  .globl lib_pit_start
+lib_pit_start:
+  pushl %eax
+  movb $0x34, %al                # channel 0, low then high byte, mode 2, binary
+  outb %al, $0x43
+  popl %eax
+  outb %al, $0x40
+  movb %ah, %al
+  outb %al, $0x40
+  ret
+
+# ==============================================================================================
 # Paging helpers and long mode.
 # ==============================================================================================
 # lib_page_alloc (32-bit code) / lib_page_alloc64 (64-bit code): %eax = a zeroed, 4 KiB aligned
