@@ -473,7 +473,8 @@ stubs32:
   .endr
 
 # Vectors that push an error code (SDM Vol. 3A Table 6-1): #DF #TS #NP #SS #GP #PF #AC #CP #VC #SX.
-.set ERROR_CODE_VECTORS, (1 << 8) | (1 << 10) | (1 << 11) | (1 << 12) | (1 << 13) | (1 << 14) | (1 << 17) | (1 << 21) | (1 << 29) | (1 << 30)
+.set ERROR_CODE_VECTORS, (1 << 8) | (1 << 10) | (1 << 11) | (1 << 12) | (1 << 13) | (1 << 14)
+.set ERROR_CODE_VECTORS, ERROR_CODE_VECTORS | (1 << 17) | (1 << 21) | (1 << 29) | (1 << 30)
 
 # Stack at entry: pushal (32 bytes), ES, DS, vector, then the CPU's frame.
 exc_common32:
