@@ -186,9 +186,10 @@ bool DeliverOnce(Cpu& cpu, uint8_t vector, bool has_error, uint32_t error, Event
   CpuState& s = cpu.state();
   // Real mode pushes no error codes (SDM 20.1.4).
   if (!(s.cr0 & kCr0Pe)) return DeliverReal(cpu, vector);
+  const uint32_t old_cpl = s.cpl;
   bool ok = (s.efer & kEferLma) ? DeliverLong(cpu, vector, has_error, error, source)
                                 : DeliverProtected(cpu, vector, has_error, error, source);
-  if (ok) cpu.StateChanged();
+  if (ok) PrivilegeChanged(cpu, old_cpl);
   return ok;
 }
 
@@ -250,7 +251,7 @@ bool InterruptReturn(Cpu& cpu, unsigned bytes) {
     s.seg[kCs].base = cs << 4;
     s.rip = ip & width_mask;
     SetRflags(s, merge_flags(flags, changeable) & ~uint64_t{kVm});
-    cpu.StateChanged();
+    PrivilegeChanged(cpu, cpl);
     return true;
   }
   if (!mode64 && bytes == 4 && (flags & kVm) && cpl == 0) {
@@ -272,7 +273,7 @@ bool InterruptReturn(Cpu& cpu, unsigned bytes) {
     s.rip = ip & 0xFFFF;
     s.cpl = 3;
     SetRflags(s, flags & 0x003F7FD5);
-    cpu.StateChanged();
+    PrivilegeChanged(cpu, cpl);
     return true;
   }
   // Protected-mode return (SDM Vol. 2A IRET, PROTECTED-MODE-RETURN).
@@ -302,7 +303,7 @@ bool InterruptReturn(Cpu& cpu, unsigned bytes) {
   s.cpl = rpl;
   SetRflags(s, merge_flags(flags, changeable) & ~uint64_t{kVm});
   if (rpl > cpl) NullOuterDataSegments(s, rpl);
-  cpu.StateChanged();
+  PrivilegeChanged(cpu, cpl);
   return true;
 }
 

@@ -70,6 +70,10 @@ bool Stack::Pop(uint64_t* value, unsigned bytes) {
   return true;
 }
 
+void PrivilegeChanged(Cpu& cpu, uint32_t old_cpl) {
+  if ((old_cpl == 3) != (cpu.state().cpl == 3)) cpu.StateChanged();
+}
+
 bool InMode64(const CpuState& s) { return (s.efer & kEferLma) && (s.seg[kCs].attrs & (1u << 13)); }
 
 Stack CurrentStack(Cpu& cpu) {

@@ -80,6 +80,11 @@ bool PopReturnStack(Cpu& cpu, Stack& st, unsigned bytes, uint8_t rpl, bool to64,
 /// Vol. 2A IRET, RETURN-TO-OUTER-PRIVILEGE-LEVEL).
 void NullOuterDataSegments(CpuState& s, uint8_t new_cpl);
 
+/// After a transfer that may have changed CPL from `old_cpl`: the soft TLB holds rights for
+/// either user or supervisor accesses (SDM Vol. 3A 4.6), so it is flushed when that changes,
+/// and only then (interrupts and IRETs within the kernel keep their translations).
+void PrivilegeChanged(Cpu& cpu, uint32_t old_cpl);
+
 /// Whether CS is a 64-bit code segment in IA-32e mode.
 bool InMode64(const CpuState& s);
 

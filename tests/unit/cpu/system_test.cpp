@@ -643,3 +643,21 @@ TEST_CASE("CR4.SMEP: a CPL-0 fetch from a user page is #PF(P|I/D); PCIDE keeps t
   CHECK((s.cr4 & (1u << 17)) != 0);
   CHECK(f.Reg(kRbx) == 0x1005);
 }
+
+TEST_CASE("IRET to ring 3 drops supervisor translations: a user read of a kernel page faults") {
+  System f;
+  // The fixture's first 16 MiB are user pages; make 2-4 MiB (PDE 1) supervisor-only.
+  f.ram.data()[0x3000 + 8] &= ~4;
+  f.cpu.StateChanged();
+  const uint64_t user = CpuFixture::kCode + 0x40;
+  // mov rbx, [0x200000] (at CPL 3: #PF, even though CPL 0 just read the page)
+  f.Load(user, {0x48, 0x8B, 0x1C, 0x25, 0x00, 0x00, 0x20, 0x00});
+  // mov rax, [0x200000] ; push 0x4B ; push 0x7E000 ; pushfq ; push 0x43 ; push user ; iretq
+  REQUIRE(f.RunCode({0x48, 0x8B, 0x04, 0x25, 0x00, 0x00, 0x20, 0x00, 0x6A, 0x4B, 0x68, 0x00, 0xE0,
+                     0x07, 0x00, 0x9C, 0x6A, 0x43, 0x68, 0x40, 0x00, 0x10, 0x00, 0x48, 0xCF}) ==
+          StopReason::kException);
+  CHECK(f.cpu.state().cpl == 3);
+  CHECK(f.cpu.state().rip == user);
+  CHECK(f.Vector() == kPF);
+  CHECK(f.Error() == (kPfPresent | kPfUser));
+}
