@@ -115,15 +115,10 @@ bool CallGate(Cpu& cpu, bool call, uint64_t gate, uint64_t return_ip) {
 /// A 64-bit call gate in IA-32e mode (SDM Vol. 3A 5.8.6): 16 bytes, the target must be 64-bit
 /// code; a CALL to an inner level takes RSPn from the TSS and loads a null SS with RPL = new
 /// CPL; every push is 8 bytes and no parameters are copied.
-bool CallGate64(Cpu& cpu, bool call, uint16_t selector, uint64_t gate, uint64_t address,
-                uint64_t return_ip) {
+bool CallGate64(Cpu& cpu, bool call, uint16_t selector, uint64_t gate, uint64_t return_ip) {
   CpuState& s = cpu.state();
-  const uint16_t error = selector & 0xFFFC;
-  if (((selector & 4) ? s.ldtr.limit : s.gdtr.limit) < (selector & 0xFFF8) + 15u)
-    return Fault(cpu, kGP, error);
-  uint64_t upper = 0;
-  if (!LinearAccess(cpu, address + 8, &upper, 8, false, false)) return false;
-  if ((upper >> 40) & 0x1F) return Fault(cpu, kGP, error);
+  uint64_t upper;
+  if (!ReadUpperHalf(cpu, selector, &upper)) return false;
   const uint16_t cs = static_cast<uint16_t>(gate >> 16);
   const uint64_t target = (gate & 0xFFFF) | ((gate >> 48) & 0xFFFF) << 16 | upper << 32;
   SegmentCache code;
@@ -179,6 +174,7 @@ bool FarJumpOrCall(Cpu& cpu, bool call, unsigned bytes, uint16_t selector, uint6
     return true;
   }
   if ((selector & 0xFFFC) == 0) return Fault(cpu, kGP, 0);
+  const uint32_t old_cpl = s.cpl;
   uint64_t desc, address;
   if (!ReadDescriptor(cpu, selector, &desc, &address)) return false;
   bool ok;
@@ -193,7 +189,7 @@ bool FarJumpOrCall(Cpu& cpu, bool call, unsigned bytes, uint16_t selector, uint6
       const unsigned dpl = (desc >> 45) & 3;
       if (dpl < s.cpl || dpl < (selector & 3u)) return Fault(cpu, kGP, error);
       if (!((desc >> 47) & 1)) return Fault(cpu, kNP, error);
-      ok = ia32e ? CallGate64(cpu, call, selector, desc, address, return_ip)
+      ok = ia32e ? CallGate64(cpu, call, selector, desc, return_ip)
                  : CallGate(cpu, call, desc, return_ip);
     } else if (!ia32e && (type == kTaskGate || type == kTss16 || type == kTss32)) {
       ok = ToTask(cpu, call, selector, desc, return_ip);
@@ -202,18 +198,17 @@ bool FarJumpOrCall(Cpu& cpu, bool call, unsigned bytes, uint16_t selector, uint6
       return Fault(cpu, kGP, error);
     }
   }
-  if (ok) cpu.StateChanged();
+  if (ok) PrivilegeChanged(cpu, old_cpl);
   return ok;
 }
 
 bool FarReturn(Cpu& cpu, unsigned bytes, uint64_t extra) {
   CpuState& s = cpu.state();
   const bool long_mode = (s.efer & kEferLma) != 0;
-  const bool mode64 = long_mode && (s.seg[kCs].attrs & (1u << 13));
-  const uint64_t mask = mode64 ? ~uint64_t{0} : StackMask(s, false);
   const uint64_t width_mask = bytes == 2 ? 0xFFFF : bytes == 4 ? 0xFFFFFFFF : ~uint64_t{0};
   const uint8_t cpl = static_cast<uint8_t>(s.cpl);
-  Stack st{cpu, mode64 ? 0 : s.seg[kSs].base, s.gpr[kRsp] & mask, mask, cpl == 3, mode64};
+  Stack st = CurrentStack(cpu);
+  const uint64_t mask = st.mask;
   uint64_t ip, cs;
   if (!st.Pop(&ip, bytes) || !st.Pop(&cs, bytes)) return false;
   cs &= 0xFFFF;
@@ -248,7 +243,7 @@ bool FarReturn(Cpu& cpu, unsigned bytes, uint64_t extra) {
   } else {
     SetSp(s, new_sp, mask);
   }
-  cpu.StateChanged();
+  PrivilegeChanged(cpu, cpl);
   return true;
 }
 

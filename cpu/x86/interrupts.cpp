@@ -217,8 +217,7 @@ bool DeliverEvent(Cpu& cpu, uint8_t vector, bool has_error, uint32_t error, Even
 bool InterruptReturn(Cpu& cpu, unsigned bytes) {
   CpuState& s = cpu.state();
   const bool long_mode = (s.efer & kEferLma) != 0;
-  const bool mode64 = long_mode && (s.seg[kCs].attrs & (1u << 13));
-  const uint64_t mask = mode64 ? ~uint64_t{0} : StackMask(s, false);
+  const bool mode64 = InMode64(s);
   const uint64_t old_flags = MaterialisedRflags(s);
   const uint8_t cpl = static_cast<uint8_t>(s.cpl);
   const unsigned iopl = (old_flags >> 12) & 3;
@@ -232,7 +231,8 @@ bool InterruptReturn(Cpu& cpu, unsigned bytes) {
     if (!LinearAccess(cpu, s.tr.base, &link, 2, false, false)) return false;
     return SwitchTask(cpu, link, TaskSwitchReason::kIret, s.rip, false, 0, 0);
   }
-  Stack st{cpu, mode64 ? 0 : s.seg[kSs].base, s.gpr[kRsp] & mask, mask, cpl == 3, mode64};
+  Stack st = CurrentStack(cpu);
+  const uint64_t mask = st.mask;
   uint64_t ip, cs, flags;
   if (!st.Pop(&ip, bytes) || !st.Pop(&cs, bytes) || !st.Pop(&flags, bytes)) return false;
   cs &= 0xFFFF;

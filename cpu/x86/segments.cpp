@@ -39,6 +39,17 @@ bool ReadDescriptor(Cpu& cpu, uint16_t selector, uint64_t* descriptor, uint64_t*
   return LinearAccess(cpu, *address, descriptor, 8, false, false);
 }
 
+bool ReadUpperHalf(Cpu& cpu, uint16_t selector, uint64_t* upper) {
+  const CpuState& s = cpu.state();
+  const uint16_t error = selector & 0xFFFC;
+  if ((selector & 0xFFF8) + 15u > ((selector & 4) ? s.ldtr.limit : s.gdtr.limit))
+    return Fault(cpu, kGP, error);
+  uint64_t address;
+  if (!ReadDescriptor(cpu, static_cast<uint16_t>(error + 8), upper, &address)) return false;
+  if ((*upper >> 40) & 0x1F) return Fault(cpu, kGP, error);
+  return true;
+}
+
 SegmentCache CacheFromDescriptor(uint16_t selector, uint64_t d) {
   SegmentCache c;
   c.selector = selector;

@@ -13,6 +13,11 @@ namespace vireo::x86 {
 /// Returns false after raising #GP(selector) for a selector beyond the table, or #PF.
 bool ReadDescriptor(Cpu& cpu, uint16_t selector, uint64_t* descriptor, uint64_t* address);
 
+/// The second 8 bytes of a 16-byte system descriptor in IA-32e mode (call gates, LDT and TSS
+/// descriptors; SDM Vol. 3A 5.8.6, 8.2.3, 9.2.3): all 16 bytes must lie within the table and
+/// the upper half's type field must be zero, else #GP(selector). Returns false after a fault.
+bool ReadUpperHalf(Cpu& cpu, uint16_t selector, uint64_t* upper);
+
 /// The hidden part a descriptor describes (base, byte-granular limit, packed attributes).
 SegmentCache CacheFromDescriptor(uint16_t selector, uint64_t descriptor);
 

@@ -158,7 +158,9 @@ bool SwitchTask(Cpu& cpu, uint16_t selector, TaskSwitchReason reason, uint64_t r
   for (unsigned i = 0; i < in.nsegs; ++i)
     sel[i] = static_cast<uint16_t>(Get(next, in.seg + i * in.seg_stride, 2));
   for (unsigned i = 0; i < kSegCount; ++i) s.seg[i].selector = sel[i];
-  cpu.StateChanged();  // CR3 and the mode may have changed
+  // CR3 and the privilege level may change: flush once here. The loads below read descriptors
+  // and push through walks that never fill the TLB, so it stays empty until the new task runs.
+  cpu.StateChanged();
 
   if (!LoadTaskLdt(cpu, static_cast<uint16_t>(Get(next, in.ldt, 2)), ext)) return false;
   if (s.rflags & kVm) {
@@ -173,7 +175,6 @@ bool SwitchTask(Cpu& cpu, uint16_t selector, TaskSwitchReason reason, uint64_t r
     for (SegReg r : {kEs, kDs, kFs, kGs})
       if (!LoadDataSegment(cpu, r, sel[r])) return AsTaskFault(cpu, ext);
   }
-  cpu.StateChanged();
   if (has_error) {
     // An exception's error code goes on the new task's stack (SDM 7.3 step 13, 6.12.2).
     Stack st = CurrentStack(cpu);

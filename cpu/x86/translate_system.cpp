@@ -166,14 +166,10 @@ bool WriteDr(Cpu& cpu, unsigned n, uint64_t v, bool mode64) {
 
 // --- descriptor tables ------------------------------------------------------------------------
 
-/// The upper half of a 16-byte system descriptor in IA-32e mode (SDM Vol. 3A 8.2.3, 9.2.3):
-/// adds base bits 63:32; its type field must be zero.
+/// Adds base bits 63:32 from the upper half of a 16-byte LDT or TSS descriptor in IA-32e mode.
 bool UpperHalf(Cpu& cpu, uint16_t selector, SegmentCache* c) {
-  uint64_t hi, address;
-  if ((selector & 0xFFF8) + 15u > cpu.state().gdtr.limit) return Fault(cpu, kGP, selector & 0xFFFC);
-  if (!ReadDescriptor(cpu, static_cast<uint16_t>((selector & 0xFFF8) + 8), &hi, &address))
-    return false;
-  if ((hi >> 40) & 0x1F) return Fault(cpu, kGP, selector & 0xFFFC);
+  uint64_t hi;
+  if (!ReadUpperHalf(cpu, selector, &hi)) return false;
   c->base |= (hi & 0xFFFFFFFF) << 32;
   return true;
 }
