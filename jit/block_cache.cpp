@@ -27,7 +27,15 @@ CachedBlock* BlockCache::Insert(std::unique_ptr<CachedBlock> block,
   Key key{b->phys_pc, b->mode};
   if (auto old = blocks_.find(key); old != blocks_.end()) Invalidate(old->second.get());
   blocks_[key] = std::move(block);
+  b->serial = next_serial_++;
   b->phys_ranges.clear();
+  AddRanges(b, phys_ranges);
+  ++stats_.translated;
+  return b;
+}
+
+void BlockCache::AddRanges(CachedBlock* b,
+                           const std::vector<std::pair<uint64_t, uint64_t>>& phys_ranges) {
   for (auto [begin, end] : phys_ranges) {
     // Split at page boundaries so each page's mask only covers its own bytes.
     for (uint64_t a = begin; a < end;) {
@@ -39,14 +47,21 @@ CachedBlock* BlockCache::Insert(std::unique_ptr<CachedBlock> block,
       a = e;
     }
   }
-  ++stats_.translated;
-  return b;
 }
 
 void BlockCache::Link(CachedBlock* from, int slot, CachedBlock* to) {
   if (!from->valid || !to->valid || from->next[slot] == to) return;
   from->next[slot] = to;
   to->incoming.push_back(from);
+}
+
+void BlockCache::ResetLinks(CachedBlock* from, size_t slots) {
+  for (CachedBlock* succ : from->next)
+    if (succ != nullptr) {
+      auto it = std::find(succ->incoming.begin(), succ->incoming.end(), from);
+      if (it != succ->incoming.end()) succ->incoming.erase(it);
+    }
+  from->next.assign(slots, nullptr);
 }
 
 bool BlockCache::HasCode(uint64_t phys_addr, uint64_t len) const {
@@ -69,6 +84,7 @@ void BlockCache::Invalidate(CachedBlock* b) {
   if (!b->valid) return;
   b->valid = false;
   ++stats_.invalidated;
+  if (b->native) ++stats_.native_invalidated;
   // Unchain: nobody may jump into this block any more, and it jumps nowhere.
   for (CachedBlock* pred : b->incoming)
     for (CachedBlock*& n : pred->next)
@@ -76,7 +92,7 @@ void BlockCache::Invalidate(CachedBlock* b) {
   for (CachedBlock* succ : b->next)
     if (succ != nullptr) std::erase(succ->incoming, b);
   b->incoming.clear();
-  b->next[0] = b->next[1] = nullptr;
+  std::fill(b->next.begin(), b->next.end(), nullptr);
   auto it = blocks_.find({b->phys_pc, b->mode});
   if (it != blocks_.end() && it->second.get() == b) {
     // The block may be running right now (a store inside it modified its own code), so it is

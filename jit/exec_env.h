@@ -66,6 +66,22 @@ struct ExecEnv {
   bool fault = false;      ///< set by a slow path or helper: leave the block now
   std::atomic<uint32_t>* interrupt_request = nullptr;  ///< nonzero: stop chaining blocks
   void* cpu = nullptr;                                 ///< the ISA's CPU object, for helpers
+  /// Tier 1's loop checks: compiled code asks this (only when *interrupt_request is nonzero)
+  /// whether a pending request must end the region now (the ISA knows about masking).
+  bool (*should_exit)(ExecEnv* env) = nullptr;
+  /// Guest instructions a compiled region may run before it returns (checked at back-edges),
+  /// and the count it ran, which it adds to `insts` on return.
+  uint64_t budget = 0;
+  uint64_t insts = 0;
 };
+
+/// LOCK-prefixed read-modify-write on guest memory (ir::AtomicRmw / AtomicCmpXchg), shared by
+/// both tiers: a host atomic where the page is RAM in the TLB and the access is aligned, else a
+/// read-modify-write through the slow paths. `bytes` is 1, 2, 4 or 8; `op` an ir::AtomicOp.
+/// The old memory value goes to *old; false after a guest fault.
+bool AtomicRmw(ExecEnv* env, uint32_t op, uint64_t addr, uint64_t value, uint32_t bytes,
+               uint64_t* old);
+bool AtomicCmpXchg(ExecEnv* env, uint64_t addr, uint64_t expected, uint64_t desired,
+                   uint32_t bytes, uint64_t* old);
 
 }  // namespace vireo::jit

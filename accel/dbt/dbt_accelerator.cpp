@@ -19,9 +19,17 @@ constexpr const char* kDefaultBios = "/usr/share/seabios/bios-256k.bin";
 }  // namespace
 
 DbtAccelerator::DbtAccelerator(machine::PcMachine& machine)
-    : machine_(machine), cpu_(machine.memory()) {
+    : machine_(machine), options_(ParseDbtOptions(machine.spec().accel_props)),
+      cpu_(machine.memory()) {
   const machine::MachineSpec& spec = machine.spec();
   loaders::CheckBootOptions({spec.kernel, spec.initrd, spec.append});
+  try {
+    cpu_.SetTiers(options_.tiers);
+  } catch (const std::runtime_error& e) {
+    throw Error(std::string("-accel dbt: tier 1 cannot start: ") + e.what() +
+                " (tier=interp runs without it)");
+  }
+  cpu_.time_tiers = options_.stats;
   cpu_.deliver_exceptions = true;
   cpu_.interrupt_controller = &machine.pic();
   cpu_.device_lock = &machine.lock();
@@ -105,6 +113,10 @@ void DbtAccelerator::Stop() {
     wake_.notify_all();
   }
   if (thread_.joinable()) thread_.join();
+  if (options_.stats && !reported_) {
+    reported_ = true;
+    std::fputs(StatsReport(cpu_, options_).c_str(), stderr);
+  }
 }
 
 void DbtAccelerator::Loop() {

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "accel/accelerator.h"
+#include "accel/dbt/dbt_options.h"
 #include "cpu/x86/cpu.h"
 #include "machine/irq.h"
 #include "machine/loaders/firmware.h"
@@ -35,7 +36,9 @@ class DbtAccelerator final : public Accelerator, private machine::IrqSink {
   void Loop();
 
   machine::PcMachine& machine_;
+  DbtOptions options_;
   x86::Cpu cpu_;
+  bool reported_ = false;
   std::unique_ptr<loaders::FirmwareRom> firmware_;
   std::thread thread_;
   std::atomic<bool> stop_{false};

@@ -1,5 +1,6 @@
 #include "cpu/x86/cpu.h"
 
+#include <chrono>
 #include <cstring>
 #include <vector>
 
@@ -62,6 +63,7 @@ Cpu::Cpu(machine::AddressSpace& memory) : memory_(memory), state_(std::make_uniq
                                                 static_cast<uint32_t>(code >> 16));
   };
   env_.interrupt_request = &state_->interrupt_request;
+  env_.should_exit = &Cpu::ShouldExit;
   env_.cpu = this;
   memory_.SetA20ChangedHook([this] { FlushTlb(); });
   Reset();
@@ -106,9 +108,82 @@ void Cpu::Reset() {
   FlushTlb();
 }
 
-void Cpu::FlushTlb() { state_->tlb.Flush(); }
+void Cpu::SetTiers(const jit::TierOptions& options) {
+  tier1_.reset();
+  if (options.mode == jit::TierMode::kInterp) return;
+  jit::LowerConfig config;
+  config.helpers = env_.helpers;
+  config.load_slow = env_.load_slow;
+  config.store_slow = env_.store_slow;
+  config.raise = env_.raise;
+  config.should_exit = env_.should_exit;
+  config.pc_offset = env_.pc_offset;
+  // What no slow path, raise() or ShouldExit() reads: the general registers and the lazy-flag
+  // fields. RFLAGS stays in memory (the MMU reads AC and VM, ShouldExit IF and TF).
+  for (unsigned r = 0; r < 16; ++r) config.promotable.push_back({GprOffset(r), 8});
+  config.promotable.push_back({offsetof(CpuState, cc_dst), 8});
+  config.promotable.push_back({offsetof(CpuState, cc_src), 8});
+  config.promotable.push_back({offsetof(CpuState, cc_src2), 8});
+  config.promotable.push_back({offsetof(CpuState, cc_op), 4});
+  tier1_ = std::make_unique<jit::Tier1>(options, std::move(config), cache_);
+}
 
-void Cpu::FlushTlbNonGlobal() { state_->tlb.FlushNonGlobal(); }
+bool Cpu::ShouldExit(jit::ExecEnv* env) {
+  Cpu* cpu = static_cast<Cpu*>(env->cpu);
+  const CpuState& s = *cpu->state_;
+  if ((s.interrupt_request.load(std::memory_order_relaxed) & kKick) ||
+      cpu->InterruptDeliverable())
+    return true;
+  if (cpu->halted_ || (s.rflags & kTf) || s.interrupt_shadow) return true;
+  return cpu->running_ != nullptr && cpu->CurrentMode().Key() != cpu->running_->mode;
+}
+
+jit::RunResult Cpu::RunBlock(jit::CachedBlock* b, uint64_t remaining, uint64_t* executed) {
+  CpuState& s = *state_;
+  const bool wide = (s.efer & kEferLma) && (s.seg[kCs].attrs & kAttrL);
+  if (tier1_ != nullptr && tier1_->options().mode == jit::TierMode::kLlvm && b->native == nullptr)
+    tier1_->CompileNow(b, s.seg[kCs].base, wide);
+  const auto start = time_tiers ? std::chrono::steady_clock::now()
+                                : std::chrono::steady_clock::time_point{};
+  jit::RunResult r;
+  uint64_t ran;
+  const bool native = b->native != nullptr;
+  if (native) {
+    env_.budget = remaining;
+    env_.insts = 0;
+    int64_t code = b->native->entry(&env_);
+    ran = env_.insts;
+    r.kind = code == -2 ? jit::RunResult::Kind::kFault : jit::RunResult::Kind::kNext;
+    r.next_pc = s.rip;
+    r.taken = static_cast<int8_t>(code >= 0 && code < 127 ? code : -1);
+    ++stats_.native_runs;
+    stats_.native_insts += ran;
+  } else {
+    r = jit::Interpreter::Run(b->code, env_);
+    ran = b->code.guest_insts;
+    if (tier1_ != nullptr) tier1_->Count(b, s.seg[kCs].base, wide);
+  }
+  if (time_tiers) {
+    uint64_t ns = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                            std::chrono::steady_clock::now() - start)
+                                            .count());
+    (native ? stats_.tier1_ns : stats_.tier0_ns) += ns;
+  }
+  *executed += ran;
+  stats_.guest_insts += ran;
+  ++stats_.blocks_run;
+  return r;
+}
+
+void Cpu::FlushTlb() {
+  state_->tlb.Flush();
+  ++jump_generation_;
+}
+
+void Cpu::FlushTlbNonGlobal() {
+  state_->tlb.FlushNonGlobal();
+  ++jump_generation_;
+}
 
 void Cpu::FlushTranslations() {
   cache_.Flush();
@@ -327,6 +402,7 @@ jit::CachedBlock* Cpu::TranslateAt(uint64_t rip, unsigned max_insts, bool cache_
   cb->mode = mode.Key();
   cb->guest_size = block.guest_size;
   cb->code = jit::Interpreter::Compile(block);
+  if (cache_it && tier1_ != nullptr) cb->ir = std::make_shared<const ir::Block>(std::move(block));
   // Physical ranges of the bytes actually translated (not the decoder's look-ahead).
   std::vector<std::pair<uint64_t, uint64_t>> ranges;
   uint64_t lin = wide ? cs_base + rip : (cs_base + rip) & 0xFFFFFFFF;
@@ -359,12 +435,23 @@ jit::CachedBlock* Cpu::FindOrTranslate(uint64_t* fault_linear) {
   TranslationMode mode = CurrentMode();
   bool wide = mode.code == CodeSize::k64;
   uint64_t linear = wide ? s.seg[kCs].base + s.rip : (s.seg[kCs].base + s.rip) & 0xFFFFFFFF;
+  const uint64_t key = mode.Key();
+  ++stats_.dispatches;
+  JumpEntry& j = jump_cache_[(linear ^ (linear >> kJumpCacheBits)) & ((1u << kJumpCacheBits) - 1)];
+  if (j.generation == jump_generation_ && j.linear == linear && j.mode == key && j.block->valid &&
+      j.block->guest_pc == s.rip) {
+    ++stats_.jump_cache_hits;
+    return j.block;
+  }
   uint64_t phys;
   if (!TranslateForAccess(linear, Access{false, true, s.cpl == 3}, &phys, false)) return nullptr;
-  ++stats_.dispatches;
-  if (jit::CachedBlock* b = cache_.Lookup(phys, mode.Key()); b != nullptr && b->guest_pc == s.rip)
-    return b;
-  return TranslateAt(s.rip, Translator::kMaxInsts, true, fault_linear);
+  jit::CachedBlock* b = cache_.Lookup(phys, key);
+  if (b == nullptr || b->guest_pc != s.rip) {
+    b = TranslateAt(s.rip, Translator::kMaxInsts, true, fault_linear);
+    if (b == nullptr) return nullptr;
+  }
+  j = {linear, key, jump_generation_, b};
+  return b;
 }
 
 bool Cpu::DecodeAtRip(DecodedInst* d) {
@@ -503,6 +590,7 @@ StopReason Cpu::Run(uint64_t max_insts) {
     s.exception_vector = -1;
     env_.fault = false;
     canonical_fault_ = false;
+    if (tier1_ != nullptr) tier1_->Poll();
     uint64_t fault_linear = 0;
     jit::CachedBlock* b = FindOrTranslate(&fault_linear);
     if (b == nullptr) {
@@ -514,11 +602,8 @@ StopReason Cpu::Run(uint64_t max_insts) {
       running_ = b;
       running_uncached_ = false;
       env_.fault = false;
-      jit::RunResult r = jit::Interpreter::Run(b->code, env_);
+      jit::RunResult r = RunBlock(b, max_insts - executed, &executed);
       running_ = nullptr;
-      ++stats_.blocks_run;
-      executed += b->code.guest_insts;
-      stats_.guest_insts += b->code.guest_insts;
       if (r.kind == jit::RunResult::Kind::kFault && s.exception_vector == kSmcRestart) {
         // A store hit this block's own code: run that instruction alone from a fresh, uncached
         // translation, then continue through the dispatcher.
@@ -558,7 +643,7 @@ StopReason Cpu::Run(uint64_t max_insts) {
       }
       b = next;
     }
-    cache_.CollectGarbage();
+    if (cache_.CollectGarbage()) ++jump_generation_;
   }
   return halted_ ? StopReason::kHalted : StopReason::kInstructionLimit;
 }

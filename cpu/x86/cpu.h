@@ -14,6 +14,7 @@
 #include "cpu/x86/translator.h"
 #include "jit/block_cache.h"
 #include "jit/exec_env.h"
+#include "jit/llvm/tier1.h"
 #include "machine/address_space.h"
 #include "machine/irq.h"
 
@@ -63,7 +64,13 @@ inline constexpr int32_t kSmcRestart = -2;
 struct CpuStats {
   uint64_t blocks_run = 0;
   uint64_t guest_insts = 0;
-  uint64_t dispatches = 0;  ///< block lookups through the dispatcher (not chained)
+  uint64_t dispatches = 0;    ///< block lookups through the dispatcher (not chained)
+  uint64_t jump_cache_hits = 0;  ///< of the dispatches, found in the jump cache
+  uint64_t native_runs = 0;   ///< of blocks_run, tier 1 region runs
+  uint64_t native_insts = 0;  ///< of guest_insts, run by tier 1 code
+  /// Host time in each tier (only measured with Cpu::time_tiers: it costs two clock reads a
+  /// block).
+  uint64_t tier0_ns = 0, tier1_ns = 0;
 };
 
 /// An x86 vCPU.
@@ -98,6 +105,14 @@ class Cpu {
     bool op = false;
     std::function<void(const std::string&)> sink;
   } trace;
+
+  /// Selects the execution tiers (-accel dbt,tier=...). The default is tier 0 alone until this
+  /// is called; tier 1 needs LLVM to target the host (throws std::runtime_error otherwise).
+  void SetTiers(const jit::TierOptions& options);
+  /// The tier 1 manager, or nullptr in tier=interp.
+  const jit::Tier1* tier1() const { return tier1_.get(); }
+  /// Measure host time per tier (for the stats report).
+  bool time_tiers = false;
 
   /// Drops all translations (after writing guest code behind the CPU's back, e.g. in tests).
   void FlushTranslations();
@@ -134,6 +149,11 @@ class Cpu {
   void FlushTlb();
   static bool LoadSlow(jit::ExecEnv* env, uint64_t addr, unsigned size, uint64_t* value);
   static bool StoreSlow(jit::ExecEnv* env, uint64_t addr, unsigned size, uint64_t value);
+  /// Tier 1's question at loop back-edges and after mode-changing blocks: must the region
+  /// return to the dispatcher (an event to take, a kick, HLT, TF, or a new mode)?
+  static bool ShouldExit(jit::ExecEnv* env);
+  /// Runs `b` in its best tier; adds the guest instructions it ran to *executed.
+  jit::RunResult RunBlock(jit::CachedBlock* b, uint64_t remaining, uint64_t* executed);
   bool AccessPiece(uint64_t addr, unsigned size, bool write, uint64_t* value);
   void ClassifyCanonicalFault();
   /// Decodes the instruction at CS:RIP (for fault classification); false if it does not decode.
@@ -157,6 +177,18 @@ class Cpu {
   const jit::CachedBlock* running_ = nullptr;  ///< the block being executed (SMC detection)
   bool running_uncached_ = false;
   std::unique_ptr<jit::CachedBlock> uncached_;  ///< a one-instruction block run outside the cache
+  std::unique_ptr<jit::Tier1> tier1_;
+  /// The dispatcher's jump cache (QEMU's tb_jmp_cache): linear PC and mode to block, so an
+  /// indirect branch or a page-crossing transfer costs a compare instead of a page walk and a
+  /// hash lookup. Entries are valid while `jump_generation_` is unchanged: it moves on every
+  /// TLB flush (a mapping may have changed) and whenever blocks are freed.
+  struct JumpEntry {
+    uint64_t linear = 0, mode = 0, generation = 0;
+    jit::CachedBlock* block = nullptr;
+  };
+  static constexpr unsigned kJumpCacheBits = 12;
+  std::vector<JumpEntry> jump_cache_ = std::vector<JumpEntry>(1u << kJumpCacheBits);
+  uint64_t jump_generation_ = 1;
 };
 
 }  // namespace vireo::x86
