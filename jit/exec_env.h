@@ -50,6 +50,9 @@ struct HelperInfo {
   const char* name;
   uint64_t (*fn)(ExecEnv* env, uint64_t a, uint64_t b);
   bool may_fault;  ///< sets env->fault (after recording the guest exception) to leave the block
+  /// May change what translations assume (mode, CPL, segments), halt, or set TF: tier 1 asks
+  /// ExecEnv::should_exit before it follows an edge out of a block that calls it.
+  bool changes_mode = false;
 };
 
 /// Everything a tier needs to run a block for one vCPU.

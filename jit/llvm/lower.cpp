@@ -510,11 +510,12 @@ void Lowerer::LowerInst(const ir::Inst& inst, uint64_t pc) {
 }
 
 bool Lowerer::Risky(const ir::Block& block) const {
-  // A helper or a write to unpromoted state (flags, segments, control registers) may change
-  // the mode the next block was translated for, or ask for an exit (HLT, TF, STI's shadow).
+  // A mode-changing helper or a write to unpromoted state (flags, segments, control registers)
+  // may change the mode the next block was translated for, or ask for an exit (HLT, TF, STI's
+  // shadow).
   for (const ir::Inst& inst : block.insts) {
     if (inst.dead) continue;
-    if (inst.op == Opcode::kCallHelper) return true;
+    if (inst.op == Opcode::kCallHelper && cfg_.helpers[inst.imm].changes_mode) return true;
     if (inst.op == Opcode::kStoreState) {
       unsigned bytes = AccessBits(inst.args[0].type) / 8;
       bool promoted = false;
@@ -550,16 +551,15 @@ void Lowerer::Edge(unsigned from, uint64_t target) {
   llvm::BasicBlock* ask = NewBlock("ask");
   llvm::BasicBlock* stay = block_bb_[to];
   llvm::FunctionType* ft = llvm::FunctionType::get(b_.getInt1Ty(), {Ptr()}, false);
+  llvm::Value* count = b_.CreateLoad(b_.getInt64Ty(), icount_);
+  llvm::Value* budget = Load(b_.getInt64Ty(), env_, offsetof(ExecEnv, budget), kEnvScope);
+  llvm::BasicBlock* check = NewBlock("check_request");
+  b_.CreateCondBr(b_.CreateICmpUGE(count, budget), leave, check, Unlikely());
+  b_.SetInsertPoint(check);
   if (risky) {
     b_.CreateBr(ask);
   } else {
-    llvm::Value* count = b_.CreateLoad(b_.getInt64Ty(), icount_);
-    llvm::Value* budget = Load(b_.getInt64Ty(), env_, offsetof(ExecEnv, budget), kEnvScope);
-    llvm::BasicBlock* check = NewBlock("check_request");
-    b_.CreateCondBr(b_.CreateICmpUGE(count, budget), leave, check, Unlikely());
-    b_.SetInsertPoint(check);
-    llvm::Value* request_ptr =
-        Load(Ptr(), env_, offsetof(ExecEnv, interrupt_request), kEnvScope);
+    llvm::Value* request_ptr = Load(Ptr(), env_, offsetof(ExecEnv, interrupt_request), kEnvScope);
     llvm::LoadInst* request = b_.CreateAlignedLoad(b_.getInt32Ty(), request_ptr, llvm::Align(4));
     request->setAtomic(llvm::AtomicOrdering::Monotonic);
     b_.CreateCondBr(b_.CreateICmpNE(request, b_.getInt32(0)), ask, stay, Unlikely());
