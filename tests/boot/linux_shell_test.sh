@@ -4,10 +4,13 @@
 # -nographic`. Commands are typed into the serial line once the shell prompt appears, and their
 # output is checked: uname -a, sha256sum of a file, a shell loop, mount, ls /proc. Then
 # `poweroff -f` must make Vireo exit with status 0 (ACPI S5 through the PM1 control register).
-# Usage: linux_shell_test.sh VIREO GUEST_DIR
+# Usage: linux_shell_test.sh VIREO GUEST_DIR [VIREO_ARGS...]
+# VIREO_ARGS are added to Vireo's command line, e.g. `-accel dbt,tier=interp` to boot in one tier.
 set -u
 vireo=$1
 guest=$2
+shift 2
+extra=("$@")
 if [[ ! -f "$guest/vmlinuz" || ! -f "$guest/initramfs.cpio.gz" ]]; then
   echo "skipped: no guest images in $guest (run scripts/guest-images)"
   exit 77
@@ -22,8 +25,9 @@ cleanup() {
 }
 trap cleanup EXIT
 "$vireo" -m 512 -kernel "$guest/vmlinuz" -initrd "$guest/initramfs.cpio.gz" \
-  -append "console=ttyS0" -nographic < "$work/in" > "$log" 2>&1 &
+  -append "console=ttyS0" -nographic "${extra[@]}" < "$work/in" > "$log" 2>&1 &
 pid=$!
+((${#extra[@]})) && echo "vireo arguments: ${extra[*]}"
 exec 3> "$work/in"
 start=$SECONDS
 

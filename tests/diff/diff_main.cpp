@@ -50,7 +50,8 @@ void Usage(FILE* out) {
       "  --mode M         16, 32, 64 or all (default all)\n"
       "  --filter A,B     generators whose name contains A or B; ^A: starts with A (see --list)\n"
       "  --self-check     known answers, then native vs native (determinism)\n"
-      "  --a NAME --b NAME  executors to compare (default native vs vireo)\n"
+      "  --a NAME --b NAME  executors to compare: native, vireo (tier 0), vireo-llvm (tier 1)\n"
+      "                   (default native vs vireo)\n"
       "  --case I         run only case I (same seed/mode/filter), print it in full\n"
       "  --first I        start at case I\n"
       "  --max-reports K  mismatches printed in full (default 10)\n"
@@ -127,8 +128,12 @@ void PrintCase(const Options& o, uint64_t index, const DiffCase& c, const DiffOu
   if (!diff.empty()) std::printf("  %s differs:\n%s", b_name.c_str(), diff.c_str());
   std::printf("  undefined flags: [%s]\n", FlagNames(c.undefined_flags_mask).c_str());
   std::string mode = c.mode == 16 ? "16" : c.mode == 32 ? "32" : "64";
-  std::printf("  reproduce: vireo-diff%s --seed %" PRIu64 " --case %" PRIu64 "%s%s\n",
-              o.self_check ? " --self-check" : "", o.seed, index,
+  // The executors too when they are not the defaults: the same case may pass in another tier.
+  std::string executors;
+  if (!o.self_check && (o.a != "native" || o.b != "vireo"))
+    executors = " --a " + o.a + " --b " + o.b;
+  std::printf("  reproduce: vireo-diff%s%s --seed %" PRIu64 " --case %" PRIu64 "%s%s\n",
+              o.self_check ? " --self-check" : "", executors.c_str(), o.seed, index,
               o.filter.empty() ? "" : (" --filter " + o.filter).c_str(),
               o.modes == 7 ? "" : (" --mode " + mode).c_str());
 }
@@ -174,7 +179,6 @@ int Main(int argc, char** argv) {
   std::unique_ptr<Executor> b = MakeExecutor(o.self_check ? "native" : o.b, &error);
   if (!a || !b) {
     std::fprintf(stderr, "vireo-diff: %s\n", error.c_str());
-    if (!o.self_check) std::fprintf(stderr, "vireo-diff: use --self-check until then\n");
     return 2;
   }
   std::string a_name(a->Name()), b_name(b->Name());

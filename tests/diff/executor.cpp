@@ -1,5 +1,7 @@
 #include "tests/diff/executor.h"
 
+#include <exception>
+
 #include "tests/diff/native_runner.h"
 #include "tests/diff/vireo_executor.h"
 
@@ -30,8 +32,22 @@ std::string CompareOutcomes(const DiffCase& c, const DiffOutcome& a, const DiffO
 
 std::unique_ptr<Executor> MakeExecutor(std::string_view name, std::string* error) {
   if (name == "native") return std::make_unique<NativeExecutor>();
-  if (name == "vireo") return MakeVireoExecutor();
-  *error = "unknown executor '" + std::string(name) + "' (available: native, vireo)";
+  // Vireo in each tier it can be forced into; `--a vireo --b vireo-llvm` checks tier 1
+  // against tier 0 on the same cases.
+  static constexpr struct {
+    std::string_view name;
+    jit::TierMode tiers;
+  } kVireo[] = {{"vireo", jit::TierMode::kInterp}, {"vireo-llvm", jit::TierMode::kLlvm}};
+  for (const auto& v : kVireo) {
+    if (name != v.name) continue;
+    try {
+      return MakeVireoExecutor(v.tiers);
+    } catch (const std::exception& e) {
+      *error = std::string(name) + ": " + e.what();
+      return nullptr;
+    }
+  }
+  *error = "unknown executor '" + std::string(name) + "' (available: native, vireo, vireo-llvm)";
   return nullptr;
 }
 

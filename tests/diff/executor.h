@@ -19,7 +19,7 @@ struct DiffOutcome {
   std::string fault;
 };
 
-/// Runs DiffCases. Implementations: the native CPU (native_runner.h) and, later, Vireo.
+/// Runs DiffCases. Implementations: the native CPU (native_runner.h) and Vireo (vireo_executor.h).
 class Executor {
  public:
   virtual ~Executor() = default;
@@ -32,7 +32,7 @@ class Executor {
   /// Runs many cases; `out` is resized to cases.size(). The default calls Run for each.
   virtual void RunBatch(std::span<const DiffCase> cases, std::vector<DiffOutcome>* out);
 
-  /// Short name for reports ("native", "vireo").
+  /// Short name for reports ("native", "vireo", "vireo-llvm"), as MakeExecutor takes it.
   virtual std::string_view Name() const = 0;
 
   /// Whether cases of `mode` (16, 32, 64) can run; if not, `*reason` says why.
@@ -43,7 +43,9 @@ class Executor {
 /// differences (fault text, registers, defined flags, data bytes).
 std::string CompareOutcomes(const DiffCase& c, const DiffOutcome& a, const DiffOutcome& b);
 
-/// Creates an executor by name: "native" (the host CPU). The lead adds "vireo" here.
+/// Creates an executor by name: "native" (the host CPU), "vireo" (tier 0) or "vireo-llvm" (every
+/// block compiled by tier 1). nullptr with `*error` set for an unknown name or a tier that
+/// cannot run here.
 std::unique_ptr<Executor> MakeExecutor(std::string_view name, std::string* error);
 
 }  // namespace vireo::diff

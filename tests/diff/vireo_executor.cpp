@@ -25,12 +25,19 @@ constexpr uint64_t kPresent = 1, kWritable = 2, kUser = 4;
 
 class VireoExecutor final : public Executor {
  public:
-  VireoExecutor() : ram_(kRamSize), cpu_(memory_) {
+  explicit VireoExecutor(jit::TierMode tiers) : ram_(kRamSize), cpu_(memory_) {
     memory_.AddRam(0, kRamSize, ram_.data(), "ram");
     BuildPageTables();
+    // Both tiers start from the same translated and optimised IR; only what executes it
+    // differs, so a mismatch between "vireo" and "vireo-llvm" is tier 1's. kTiered is not
+    // offered: which tier runs a block would depend on the background compiler's timing.
+    jit::TierOptions options;
+    options.mode = tiers;
+    cpu_.SetTiers(options);
+    name_ = tiers == jit::TierMode::kLlvm ? "vireo-llvm" : "vireo";
   }
 
-  std::string_view Name() const override { return "vireo"; }
+  std::string_view Name() const override { return name_; }
 
   DiffState Run(const DiffCase& c, std::string* fault) override {
     std::memset(ram_.data() + kCodePhys, 0, kCodePages * 4096);
@@ -157,10 +164,13 @@ class VireoExecutor final : public Executor {
   machine::GuestRam ram_;
   machine::AddressSpace memory_;
   x86::Cpu cpu_;
+  std::string_view name_;
 };
 
 }  // namespace
 
-std::unique_ptr<Executor> MakeVireoExecutor() { return std::make_unique<VireoExecutor>(); }
+std::unique_ptr<Executor> MakeVireoExecutor(jit::TierMode tiers) {
+  return std::make_unique<VireoExecutor>(tiers);
+}
 
 }  // namespace vireo::diff

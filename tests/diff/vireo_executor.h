@@ -5,11 +5,14 @@
 
 #include <memory>
 
+#include "jit/llvm/tier1.h"
 #include "tests/diff/executor.h"
 
 namespace vireo::diff {
 
-/// Creates the executor running cases on Vireo's tier-0 interpreter.
-std::unique_ptr<Executor> MakeVireoExecutor();
+/// Creates the executor running cases on Vireo in `tiers`: "vireo" (tier 0, the interpreter)
+/// for kInterp, "vireo-llvm" (every block compiled by LLVM before it runs) for kLlvm. Throws
+/// std::runtime_error when the tier cannot be set up (LLVM does not target the host).
+std::unique_ptr<Executor> MakeVireoExecutor(jit::TierMode tiers);
 
 }  // namespace vireo::diff
