@@ -93,6 +93,17 @@ void BlockCache::Invalidate(CachedBlock* b) {
     if (succ != nullptr) std::erase(succ->incoming, b);
   b->incoming.clear();
   std::fill(b->next.begin(), b->next.end(), nullptr);
+  // Off its pages' lists (once per page: a region head has many ranges on one page), so no
+  // list keeps a pointer to it after CollectGarbage() frees it.
+  std::vector<uint64_t> pages;
+  for (auto [rb, re] : b->phys_ranges)
+    if (std::find(pages.begin(), pages.end(), rb >> 12) == pages.end()) pages.push_back(rb >> 12);
+  for (uint64_t page : pages) {
+    auto pit = pages_.find(page);
+    if (pit == pages_.end()) continue;
+    std::erase(pit->second.blocks, b);
+    RecomputePage(page);
+  }
   auto it = blocks_.find({b->phys_pc, b->mode});
   if (it != blocks_.end() && it->second.get() == b) {
     // The block may be running right now (a store inside it modified its own code), so it is
@@ -131,11 +142,6 @@ size_t BlockCache::InvalidateRange(uint64_t begin, uint64_t end) {
     for (CachedBlock* b : victims) {
       Invalidate(b);
       ++count;
-      for (auto [rb, re] : b->phys_ranges) {
-        auto pit = pages_.find(rb >> 12);
-        if (pit != pages_.end()) std::erase(pit->second.blocks, b);
-      }
-      for (auto [rb, re] : b->phys_ranges) RecomputePage(rb >> 12);
     }
   }
   return count;
