@@ -1,5 +1,6 @@
 #include "accel/dbt/dbt_accelerator.h"
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 
@@ -29,7 +30,6 @@ DbtAccelerator::DbtAccelerator(machine::PcMachine& machine)
     throw Error(std::string("-accel dbt: tier 1 cannot start: ") + e.what() +
                 " (tier=interp runs without it)");
   }
-  cpu_.time_tiers = options_.stats;
   cpu_.deliver_exceptions = true;
   cpu_.interrupt_controller = &machine.pic();
   cpu_.device_lock = &machine.lock();
@@ -103,6 +103,17 @@ void DbtAccelerator::Boot() {
 void DbtAccelerator::Start() {
   stop_ = false;
   thread_ = std::thread([this] { Loop(); });
+  if (options_.stats) {
+    sampler_ = std::thread([this] {
+      const auto start = std::chrono::steady_clock::now();
+      while (!stop_) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        cpu_.SampleTier();
+      }
+      sampled_seconds_ =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    });
+  }
 }
 
 void DbtAccelerator::Stop() {
@@ -113,9 +124,10 @@ void DbtAccelerator::Stop() {
     wake_.notify_all();
   }
   if (thread_.joinable()) thread_.join();
+  if (sampler_.joinable()) sampler_.join();
   if (options_.stats && !reported_) {
     reported_ = true;
-    std::fputs(StatsReport(cpu_, options_).c_str(), stderr);
+    std::fputs(StatsReport(cpu_, options_, sampled_seconds_).c_str(), stderr);
   }
 }
 

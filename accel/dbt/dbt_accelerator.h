@@ -42,6 +42,9 @@ class DbtAccelerator final : public Accelerator, private machine::IrqSink {
   std::unique_ptr<loaders::FirmwareRom> firmware_;
   std::thread thread_;
   std::atomic<bool> stop_{false};
+  /// stats=on: samples where the vCPU is every millisecond (time per tier).
+  std::thread sampler_;
+  double sampled_seconds_ = 0;
   int triple_faults_ = 0;
   std::mutex wake_mutex_;
   std::condition_variable wake_;

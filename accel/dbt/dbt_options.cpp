@@ -66,10 +66,14 @@ DbtOptions ParseDbtOptions(const std::vector<std::string>& props) {
   return o;
 }
 
-std::string StatsReport(const x86::Cpu& cpu, const DbtOptions& options) {
+std::string StatsReport(const x86::Cpu& cpu, const DbtOptions& options, double seconds) {
   const x86::CpuStats& c = cpu.stats();
   const jit::BlockCacheStats& cache = cpu.cache().stats();
   char buf[2048];
+  const double samples = static_cast<double>(c.samples[0] + c.samples[1] + c.samples[2]);
+  auto share = [&](int i) {
+    return samples > 0 ? seconds * static_cast<double>(c.samples[i]) / samples : 0.0;
+  };
   int n = std::snprintf(
       buf, sizeof buf,
       "vireo: dbt statistics (tier=%s)\n"
@@ -78,11 +82,12 @@ std::string StatsReport(const x86::Cpu& cpu, const DbtOptions& options) {
       " dispatcher lookups, %" PRIu64 " jump cache hits)\n"
       "  blocks translated      %" PRIu64 " (%" PRIu64 " invalidated, %" PRIu64
       " of them with tier 1 code; %" PRIu64 " flushes)\n"
-      "  time in tier 0         %.3f s\n"
-      "  time in tier 1         %.3f s\n",
+      "  time in tier 0         %.1f s (sampled each millisecond)\n"
+      "  time in tier 1         %.1f s\n"
+      "  time elsewhere         %.1f s (dispatcher, translator, devices, idle)\n",
       TierName(options.tiers.mode), c.guest_insts, c.native_insts, c.blocks_run, c.native_runs,
       c.dispatches, c.jump_cache_hits, cache.translated, cache.invalidated, cache.native_invalidated, cache.flushes,
-      static_cast<double>(c.tier0_ns) * 1e-9, static_cast<double>(c.tier1_ns) * 1e-9);
+      share(x86::Cpu::kInTier0), share(x86::Cpu::kInTier1), share(x86::Cpu::kInDispatcher));
   std::string out(buf, static_cast<size_t>(n));
   if (const jit::Tier1* t = cpu.tier1()) {
     const jit::TierStats& s = t->stats();

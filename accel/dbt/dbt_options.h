@@ -21,7 +21,8 @@ struct DbtOptions {
 DbtOptions ParseDbtOptions(const std::vector<std::string>& props);
 
 /// The stats=on report: blocks translated, regions compiled, compile time, time and guest
-/// instructions in each tier, invalidations, code-cache use.
-std::string StatsReport(const x86::Cpu& cpu, const DbtOptions& options);
+/// instructions in each tier, invalidations, code-cache use. `seconds` is the wall time the
+/// vCPU's tier samples (Cpu::SampleTier) cover.
+std::string StatsReport(const x86::Cpu& cpu, const DbtOptions& options, double seconds);
 
 }  // namespace vireo::accel

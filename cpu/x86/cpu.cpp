@@ -1,6 +1,5 @@
 #include "cpu/x86/cpu.h"
 
-#include <chrono>
 #include <cstring>
 #include <vector>
 
@@ -143,12 +142,11 @@ jit::RunResult Cpu::RunBlock(jit::CachedBlock* b, uint64_t remaining, uint64_t* 
   const bool wide = (s.efer & kEferLma) && (s.seg[kCs].attrs & kAttrL);
   if (tier1_ != nullptr && tier1_->options().mode == jit::TierMode::kLlvm && b->native == nullptr)
     tier1_->CompileNow(b, s.seg[kCs].base, wide);
-  const auto start = time_tiers ? std::chrono::steady_clock::now()
-                                : std::chrono::steady_clock::time_point{};
   jit::RunResult r;
   uint64_t ran;
   const bool native = b->native != nullptr;
   if (native) {
+    where_.store(kInTier1, std::memory_order_relaxed);
     env_.budget = remaining;
     env_.insts = 0;
     int64_t code = b->native->entry(&env_);
@@ -159,16 +157,12 @@ jit::RunResult Cpu::RunBlock(jit::CachedBlock* b, uint64_t remaining, uint64_t* 
     ++stats_.native_runs;
     stats_.native_insts += ran;
   } else {
+    where_.store(kInTier0, std::memory_order_relaxed);
     r = jit::Interpreter::Run(b->code, env_);
     ran = b->code.guest_insts;
     if (tier1_ != nullptr) tier1_->Count(b, s.seg[kCs].base, wide);
   }
-  if (time_tiers) {
-    uint64_t ns = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                            std::chrono::steady_clock::now() - start)
-                                            .count());
-    (native ? stats_.tier1_ns : stats_.tier0_ns) += ns;
-  }
+  where_.store(kInDispatcher, std::memory_order_relaxed);
   *executed += ran;
   stats_.guest_insts += ran;
   ++stats_.blocks_run;

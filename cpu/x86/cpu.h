@@ -68,9 +68,9 @@ struct CpuStats {
   uint64_t jump_cache_hits = 0;  ///< of the dispatches, found in the jump cache
   uint64_t native_runs = 0;   ///< of blocks_run, tier 1 region runs
   uint64_t native_insts = 0;  ///< of guest_insts, run by tier 1 code
-  /// Host time in each tier (only measured with Cpu::time_tiers: it costs two clock reads a
-  /// block).
-  uint64_t tier0_ns = 0, tier1_ns = 0;
+  /// Samples of where the vCPU thread was (SampleTier()): the dispatcher and translator,
+  /// tier 0, tier 1.
+  uint64_t samples[3] = {0, 0, 0};
 };
 
 /// An x86 vCPU.
@@ -111,8 +111,12 @@ class Cpu {
   void SetTiers(const jit::TierOptions& options);
   /// The tier 1 manager, or nullptr in tier=interp.
   const jit::Tier1* tier1() const { return tier1_.get(); }
-  /// Measure host time per tier (for the stats report).
-  bool time_tiers = false;
+  /// What the vCPU thread is doing now, for the statistics: 0 dispatcher/translator, 1 tier 0,
+  /// 2 tier 1. A relaxed store per block; a sampling thread reads it (timing each block with
+  /// clock reads would cost more than a tier-1 block takes).
+  enum Where : uint8_t { kInDispatcher, kInTier0, kInTier1 };
+  /// Called by a sampling thread: counts one sample where the vCPU is.
+  void SampleTier() { ++stats_.samples[where_.load(std::memory_order_relaxed)]; }
 
   /// Drops all translations (after writing guest code behind the CPU's back, e.g. in tests).
   void FlushTranslations();
@@ -178,6 +182,7 @@ class Cpu {
   bool running_uncached_ = false;
   std::unique_ptr<jit::CachedBlock> uncached_;  ///< a one-instruction block run outside the cache
   std::unique_ptr<jit::Tier1> tier1_;
+  std::atomic<uint8_t> where_{kInDispatcher};
   /// The dispatcher's jump cache (QEMU's tb_jmp_cache): linear PC and mode to block, so an
   /// indirect branch or a page-crossing transfer costs a compare instead of a page walk and a
   /// hash lookup. Entries are valid while `jump_generation_` is unchanged: it moves on every

@@ -36,7 +36,7 @@ thread_local uint64_t t_object_bytes = 0;
 std::atomic<uint64_t> g_name_counter{0};
 
 /// Batch limits: regions and IR instructions per module.
-constexpr size_t kBatchRegions = 32;
+constexpr size_t kBatchRegions = 8;
 constexpr size_t kBatchInsts = 40000;
 
 }  // namespace
@@ -294,14 +294,14 @@ void Compiler::Worker() {
     }
     if (stop_) return;
     if (jobs_.empty()) continue;
-    // Whatever is queued, up to a batch: a backlog (a boot's first seconds) compiles in few
-    // modules, a lone hot loop compiles at once.
+    // Newest first, up to a batch: when a backlog builds up (a boot), the regions that got hot
+    // last are the ones running now; a batch spreads code generation's set-up cost.
     std::vector<CompileJob> batch;
     size_t insts = 0;
     while (!jobs_.empty() && batch.size() < kBatchRegions && insts < kBatchInsts) {
-      for (const auto& block : jobs_.front().region.blocks) insts += block->insts.size();
-      batch.push_back(std::move(jobs_.front()));
-      jobs_.pop_front();
+      for (const auto& block : jobs_.back().region.blocks) insts += block->insts.size();
+      batch.push_back(std::move(jobs_.back()));
+      jobs_.pop_back();
     }
     lock.unlock();
     std::vector<const CompileJob*> refs;
