@@ -31,8 +31,8 @@ struct TierOptions {
   TierMode mode = TierMode::kTiered;
   uint64_t threshold = 1000;             ///< tier 0 runs that make a block hot
   uint64_t code_limit = 64ull << 20;     ///< bytes of compiled code kept (QEMU's tb-size)
-  unsigned max_region_blocks = 32;
-  unsigned max_region_insts = 3000;      ///< IR instructions
+  unsigned max_region_blocks = 16;
+  unsigned max_region_insts = 1500;      ///< IR instructions
 };
 
 struct TierStats {
