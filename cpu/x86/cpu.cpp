@@ -124,6 +124,10 @@ void Cpu::SetTiers(const jit::TierOptions& options) {
   config.promotable.push_back({offsetof(CpuState, cc_src), 8});
   config.promotable.push_back({offsetof(CpuState, cc_src2), 8});
   config.promotable.push_back({offsetof(CpuState, cc_op), 4});
+  // Flag materialisation rewrites RFLAGS' arithmetic bits often; only these others can end a
+  // region (TF, IF) or change the translation mode (AC, VM).
+  config.watched_offset = offsetof(CpuState, rflags);
+  config.watched_mask = kTf | kIf | kAc | kVm;
   tier1_ = std::make_unique<jit::Tier1>(options, std::move(config), cache_);
 }
 

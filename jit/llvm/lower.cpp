@@ -94,7 +94,10 @@ class Lowerer {
   /// the loop checks on back-edges and after blocks that may change what the code assumed) or
   /// a chainable exit.
   void Edge(unsigned from, uint64_t target);
-  bool Risky(const ir::Block& block) const;
+  /// Whether an edge out of `block` must ask should_exit(): never, when the watched bits
+  /// changed, or always.
+  enum class Risk { kNone, kWatched, kAlways };
+  Risk Risky(const ir::Block& block) const;
 
   llvm::LLVMContext& ctx_;
   llvm::Module& module_;
@@ -107,6 +110,7 @@ class Lowerer {
   llvm::Value* tlb_ = nullptr;
   llvm::AllocaInst* icount_ = nullptr;
   llvm::AllocaInst* scratch_ = nullptr;  ///< slow-path results
+  llvm::Value* watched_at_entry_ = nullptr;  ///< the watched bits when the region started
   llvm::BasicBlock* fault_bb_ = nullptr;
   llvm::PHINode* fault_pc_ = nullptr;
   llvm::MDNode* scope_list_[kScopeCount] = {};
@@ -509,22 +513,28 @@ void Lowerer::LowerInst(const ir::Inst& inst, uint64_t pc) {
   values_.push_back(result);
 }
 
-bool Lowerer::Risky(const ir::Block& block) const {
-  // A mode-changing helper or a write to unpromoted state (flags, segments, control registers)
-  // may change the mode the next block was translated for, or ask for an exit (HLT, TF, STI's
-  // shadow).
+Lowerer::Risk Lowerer::Risky(const ir::Block& block) const {
+  // A mode-changing helper or a write to unpromoted state (segments, control registers) may
+  // change the mode the next block was translated for, or ask for an exit (HLT, TF, STI's
+  // shadow). A write to the watched word matters only if its watched bits changed.
+  Risk risk = Risk::kNone;
   for (const ir::Inst& inst : block.insts) {
     if (inst.dead) continue;
-    if (inst.op == Opcode::kCallHelper && cfg_.helpers[inst.imm].changes_mode) return true;
+    if (inst.op == Opcode::kCallHelper && cfg_.helpers[inst.imm].changes_mode)
+      return Risk::kAlways;
     if (inst.op == Opcode::kStoreState) {
       unsigned bytes = AccessBits(inst.args[0].type) / 8;
       bool promoted = false;
       for (const StateSlot& s : cfg_.promotable)
         if (inst.imm >= s.offset && inst.imm + bytes <= s.offset + s.bytes) promoted = true;
-      if (!promoted && inst.imm != cfg_.pc_offset) return true;
+      if (promoted || inst.imm == cfg_.pc_offset) continue;
+      if (inst.imm == cfg_.watched_offset && bytes == 8)
+        risk = Risk::kWatched;
+      else
+        return Risk::kAlways;
     }
   }
-  return false;
+  return risk;
 }
 
 void Lowerer::Edge(unsigned from, uint64_t target) {
@@ -540,8 +550,8 @@ void Lowerer::Edge(unsigned from, uint64_t target) {
   }
   const unsigned to = inside->second;
   const bool back_edge = to <= from;
-  const bool risky = Risky(*region_.blocks[from]);
-  if (!back_edge && !risky) {
+  const Risk risk = Risky(*region_.blocks[from]);
+  if (!back_edge && risk == Risk::kNone) {
     b_.CreateBr(block_bb_[to]);
     return;
   }
@@ -556,9 +566,17 @@ void Lowerer::Edge(unsigned from, uint64_t target) {
   llvm::BasicBlock* check = NewBlock("check_request");
   b_.CreateCondBr(b_.CreateICmpUGE(count, budget), leave, check, Unlikely());
   b_.SetInsertPoint(check);
-  if (risky) {
+  if (risk == Risk::kAlways) {
     b_.CreateBr(ask);
   } else {
+    if (risk == Risk::kWatched) {
+      llvm::Value* now = b_.CreateAnd(Load(b_.getInt64Ty(), state_, cfg_.watched_offset,
+                                           kStateScope),
+                                      cfg_.watched_mask);
+      llvm::BasicBlock* same = NewBlock("watched_same");
+      b_.CreateCondBr(b_.CreateICmpNE(now, watched_at_entry_), ask, same, Unlikely());
+      b_.SetInsertPoint(same);
+    }
     llvm::Value* request_ptr = Load(Ptr(), env_, offsetof(ExecEnv, interrupt_request), kEnvScope);
     llvm::LoadInst* request = b_.CreateAlignedLoad(b_.getInt32Ty(), request_ptr, llvm::Align(4));
     request->setAtomic(llvm::AtomicOrdering::Monotonic);
@@ -625,6 +643,9 @@ llvm::Function* Lowerer::Run(const std::string& name, std::vector<uint64_t>* exi
   icount_ = b_.CreateAlloca(b_.getInt64Ty(), nullptr, "icount");
   scratch_ = b_.CreateAlloca(b_.getInt64Ty(), nullptr, "scratch");
   b_.CreateStore(I64(0), icount_);
+  if (cfg_.watched_offset != UINT32_MAX)
+    watched_at_entry_ = b_.CreateAnd(
+        Load(b_.getInt64Ty(), state_, cfg_.watched_offset, kStateScope), cfg_.watched_mask);
   for (Slot& s : slots_) {
     s.var = b_.CreateAlloca(b_.getIntNTy(8 * s.bytes));
     b_.CreateStore(Load(s.var->getAllocatedType(), state_, s.offset, kStateScope), s.var);

@@ -42,6 +42,12 @@ struct LowerConfig {
   bool (*should_exit)(ExecEnv*) = nullptr;
   uint32_t pc_offset = 0;
   std::vector<StateSlot> promotable;
+  /// A state word blocks often write where only some bits matter to should_exit() (x86:
+  /// RFLAGS, whose arithmetic flags every materialisation rewrites; TF, IF, AC and VM matter).
+  /// An edge out of a block that writes it asks should_exit() only when those bits differ
+  /// from their value at region entry.
+  uint32_t watched_offset = UINT32_MAX;
+  uint64_t watched_mask = 0;
 };
 
 /// The blocks of a region, head first. All share the head's mode and virtual page; a block's

@@ -387,3 +387,29 @@ TEST_CASE("tier 1: partial writes to a promoted register merge as the interprete
   CHECK(m.state[1] == want1);
   CHECK(m.state[2] == want2);
 }
+
+TEST_CASE("tier 1: writing the watched word asks should_exit() only when watched bits change") {
+  Machine m;
+  jit::LowerConfig config = m.Config();
+  config.watched_offset = 72;  // qword 9
+  config.watched_mask = 0xF0;
+  jit::Compiler compiler(config);
+  // 0x1000: q9 = q9 ^ q10 ; q1 += 1 ; goto 0x1000 (a back-edge out of a block writing q9)
+  Block b;
+  b.guest_pc = 0x1000;
+  b.guest_insts = 2;
+  IrEmitter e(b);
+  e.StoreState(72, e.Xor(e.LoadState(Type::kU64, 72), e.LoadState(Type::kU64, 80)));
+  e.StoreState(8, e.Add(e.LoadState(Type::kU64, 8), IrEmitter::Imm64(1)));
+  e.Jump(0x1000);
+  jit::NativeCode::Entry native = Compile(compiler, {b});
+  m.exit_answer = false;
+  m.state[10] = 0x0F;  // flips unwatched bits only: no questions
+  RunNative(m, native, 200);
+  CHECK(m.state[1] == 100);
+  CHECK(m.exit_questions == 0);
+  m.state[10] = 0x10;  // flips a watched bit every iteration: half the edges differ from entry
+  RunNative(m, native, 200);
+  CHECK(m.state[1] == 200);
+  CHECK(m.exit_questions == 50);
+}
