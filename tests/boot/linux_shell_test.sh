@@ -51,11 +51,13 @@ wait_for() {
 # run COMMAND PATTERN: types the command and waits for the pattern in its output.
 run() {
   printf '%s\n' "$1" >&3
-  wait_for "$2" 120
+  wait_for "$2" "${LINUX_SHELL_COMMAND_SECONDS:-120}"
   echo "ok: $1"
 }
 
-wait_for 'vireo# ' 400
+# LINUX_SHELL_BOOT_SECONDS: a longer wait for the prompt (tier=llvm compiles every block before
+# it runs, and boots in about a quarter of an hour).
+wait_for 'vireo# ' "${LINUX_SHELL_BOOT_SECONDS:-400}"
 echo "shell prompt after $((SECONDS - start))s"
 
 run 'uname -a' 'Linux vireo 6\.1\.[0-9]+-[0-9]+-amd64 .* x86_64'
