@@ -108,6 +108,7 @@ std::string StatsReport(const x86::Cpu& cpu, const DbtOptions& options, double s
         s.regions_evicted, k.released.load());
     out.append(buf, static_cast<size_t>(n));
     if (!s.first_error.empty()) out += "  first compile error    " + s.first_error + "\n";
+    if (s.stopped) out += "  tier 1 stopped         after that error; tier 0 ran the rest\n";
   }
   return out;
 }

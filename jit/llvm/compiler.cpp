@@ -213,6 +213,11 @@ Compiler::Compiler(LowerConfig config) : impl_(std::make_unique<Impl>()) {
       impl_->jit->getDataLayout().getGlobalPrefix());
   if (!generator) throw std::runtime_error("LLVM ORC: " + Message(generator.takeError()));
   impl_->jit->getMainJITDylib().addGenerator(std::move(*generator));
+  // Materialisation errors (e.g. no memory for code) come back through lookup() as well; keep
+  // the session from printing each one.
+  impl_->jit->getExecutionSession().setErrorReporter([](llvm::Error e) {
+    llvm::consumeError(std::move(e));
+  });
   impl_->jit->getObjTransformLayer().setTransform(
       [](std::unique_ptr<llvm::MemoryBuffer> object)
           -> llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> {
@@ -306,7 +311,19 @@ void Compiler::Worker() {
     lock.unlock();
     std::vector<const CompileJob*> refs;
     for (const CompileJob& j : batch) refs.push_back(&j);
-    std::vector<CompileResult> results = impl_->Compile(refs, *impl_->worker_opt, stats_);
+    std::vector<CompileResult> results;
+    try {
+      results = impl_->Compile(refs, *impl_->worker_opt, stats_);
+    } catch (const std::exception& e) {
+      // Out of memory and the like: the jobs fail, the guest stays in tier 0.
+      for (const CompileJob& j : batch) {
+        CompileResult r;
+        r.id = j.id;
+        r.error = e.what();
+        results.push_back(std::move(r));
+        ++stats_.failed;
+      }
+    }
     lock.lock();
     for (CompileResult& r : results) done_.push_back(std::move(r));
     pending_ -= batch.size();

@@ -78,27 +78,41 @@ void Tier1::Queue(CachedBlock* head, uint64_t cs_base, bool wide) {
 }
 
 void Tier1::CompileNow(CachedBlock* head, uint64_t cs_base, bool wide) {
-  if (head->native != nullptr || head->queued || head->ir == nullptr) return;
+  if (head->native != nullptr || head->queued || head->ir == nullptr || stats_.stopped) return;
   head->queued = true;
-  CompileJob job;
-  job.id = next_job_++;
-  std::vector<Member> members;
-  job.region = Form(head, cs_base, wide, &members);
-  ++stats_.regions_queued;
-  CompileResult result = compiler_->CompileNow(job);
-  Install(result, members);
+  try {
+    CompileJob job;
+    job.id = next_job_++;
+    std::vector<Member> members;
+    job.region = Form(head, cs_base, wide, &members);
+    ++stats_.regions_queued;
+    CompileResult result = compiler_->CompileNow(job);
+    Install(result, members);
+  } catch (const std::exception& e) {
+    Stop(e.what());
+  }
 }
 
 void Tier1::Poll() {
   if (compiler_->Pending() == 0 && pending_.empty()) return;
-  compiler_->TakeResults(&results_);
-  for (CompileResult& r : results_) {
-    auto it = pending_.find(r.id);
-    if (it == pending_.end()) continue;
-    Install(r, it->second.members);
-    pending_.erase(it);
+  try {
+    compiler_->TakeResults(&results_);
+    for (CompileResult& r : results_) {
+      auto it = pending_.find(r.id);
+      if (it == pending_.end()) continue;
+      Install(r, it->second.members);
+      pending_.erase(it);
+    }
+  } catch (const std::exception& e) {
+    Stop(e.what());
   }
   results_.clear();
+}
+
+void Tier1::Stop(const std::string& why) {
+  if (stats_.stopped) return;
+  stats_.stopped = true;
+  if (stats_.first_error.empty()) stats_.first_error = why;
 }
 
 bool Tier1::Install(CompileResult& result, const std::vector<Member>& members) {
@@ -152,7 +166,12 @@ bool Tier1::Install(CompileResult& result, const std::vector<Member>& members) {
 void Tier1::Evict() {
   // Oldest first, as QEMU's tb-size bounds its code buffer; the evicted block keeps its tier 0
   // form and counts up again from zero.
-  while (code_bytes() > options_.code_limit && !installed_.empty()) {
+  auto live = [&] {
+    const CompilerStats& k = compiler_->stats();
+    return k.compiled.load() - k.released.load();
+  };
+  while ((code_bytes() > options_.code_limit || live() > options_.max_regions) &&
+         !installed_.empty()) {
     Member m = installed_.front();
     installed_.pop_front();
     CachedBlock* b = Find(m);

@@ -31,6 +31,9 @@ struct TierOptions {
   TierMode mode = TierMode::kTiered;
   uint64_t threshold = 1000;             ///< tier 0 runs that make a block hot
   uint64_t code_limit = 64ull << 20;     ///< bytes of compiled code kept (QEMU's tb-size)
+  /// Live regions kept: each compiled module is a few host mappings, and Linux allows a
+  /// process 65,530 (vm.max_map_count); tier=llvm makes one module per block.
+  uint64_t max_regions = 8192;
   unsigned max_region_blocks = 16;
   unsigned max_region_insts = 1500;      ///< IR instructions
 };
@@ -42,6 +45,7 @@ struct TierStats {
   uint64_t regions_evicted = 0;    ///< dropped by the code-cache limit
   uint64_t blocks_compiled = 0;    ///< guest blocks inside installed regions
   std::string first_error;         ///< the first compile failure, for the stats report
+  bool stopped = false;            ///< tier 1 gave up (e.g. out of memory); tier 0 runs on
 };
 
 class Tier1 {
@@ -53,7 +57,8 @@ class Tier1 {
   /// After a tier-0 run of `b`: counts it and queues its region when it gets hot. `cs_base`
   /// and `wide` give the linear address of a guest PC (for the same-page rule).
   void Count(CachedBlock* b, uint64_t cs_base, bool wide) {
-    if (++b->exec_count >= options_.threshold && !b->queued) Queue(b, cs_base, wide);
+    if (++b->exec_count >= options_.threshold && !b->queued && !stats_.stopped)
+      Queue(b, cs_base, wide);
   }
   /// tier=llvm: compiles `b`'s region on this thread unless it has code or failed before.
   void CompileNow(CachedBlock* b, uint64_t cs_base, bool wide);
@@ -78,6 +83,8 @@ class Tier1 {
   bool Install(CompileResult& result, const std::vector<Member>& members);
   CachedBlock* Find(const Member& m) const;
   void Evict();
+  /// Tier 1 failed in a way retrying will not fix: record why, compile nothing more.
+  void Stop(const std::string& why);
 
   TierOptions options_;
   BlockCache& cache_;

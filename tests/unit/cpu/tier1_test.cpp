@@ -94,3 +94,16 @@ TEST_CASE("tiered: a hot loop moves to tier 1 while it runs, without a stop") {
   CHECK(f.cpu.Run(1'000'000) == StopReason::kHalted);
   CHECK(f.Reg(kRax) == rax + 2 * 12345);
 }
+
+TEST_CASE("tier=llvm: the live-region limit evicts too (host mappings are finite)") {
+  CpuFixture f;
+  TierOptions o{TierMode::kLlvm};
+  o.max_regions = 1;
+  f.cpu.SetTiers(o);
+  f.Reg(kRcx) = 1000;
+  CHECK(f.RunCode(kLoop) == StopReason::kHalted);
+  CHECK(f.Reg(kRax) == 2000);
+  CHECK(f.cpu.tier1()->stats().regions_evicted >= 1);
+  const auto& k = f.cpu.tier1()->compiler_stats();
+  CHECK(k.compiled.load() - k.released.load() <= 1);
+}
