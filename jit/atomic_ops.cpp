@@ -5,6 +5,7 @@
 
 #include "jit/exec_env.h"
 #include "jit/ir/opcodes.h"
+#include "jit/ir/types.h"
 
 namespace vireo::jit {
 
@@ -57,7 +58,7 @@ uint64_t Combine(ir::AtomicOp op, uint64_t old, uint64_t v, uint64_t mask) {
 bool AtomicRmw(ExecEnv* env, uint32_t op_id, uint64_t addr, uint64_t v, uint32_t bytes,
                uint64_t* old) {
   const auto op = static_cast<ir::AtomicOp>(op_id);
-  const uint64_t mask = bytes >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * bytes)) - 1;
+  const uint64_t mask = ir::TypeMask(ir::IntType(8 * bytes));
   void* p = AtomicHostAddress(*env, addr, bytes);
   if (p != nullptr) {
     switch (bytes) {
@@ -84,7 +85,7 @@ bool AtomicRmw(ExecEnv* env, uint32_t op_id, uint64_t addr, uint64_t v, uint32_t
 
 bool AtomicCmpXchg(ExecEnv* env, uint64_t addr, uint64_t expected, uint64_t desired,
                    uint32_t bytes, uint64_t* old) {
-  const uint64_t mask = bytes >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * bytes)) - 1;
+  const uint64_t mask = ir::TypeMask(ir::IntType(8 * bytes));
   void* p = AtomicHostAddress(*env, addr, bytes);
   auto cas = [&](auto* ptr) {
     using T = std::remove_pointer_t<decltype(ptr)>;

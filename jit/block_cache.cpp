@@ -89,10 +89,8 @@ void BlockCache::Invalidate(CachedBlock* b) {
   for (CachedBlock* pred : b->incoming)
     for (CachedBlock*& n : pred->next)
       if (n == b) n = nullptr;
-  for (CachedBlock* succ : b->next)
-    if (succ != nullptr) std::erase(succ->incoming, b);
   b->incoming.clear();
-  std::fill(b->next.begin(), b->next.end(), nullptr);
+  ResetLinks(b, b->next.size());
   // Off its pages' lists (once per page: a region head has many ranges on one page), so no
   // list keeps a pointer to it after CollectGarbage() frees it.
   std::vector<uint64_t> pages;

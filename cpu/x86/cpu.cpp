@@ -110,13 +110,7 @@ void Cpu::Reset() {
 void Cpu::SetTiers(const jit::TierOptions& options) {
   tier1_.reset();
   if (options.mode == jit::TierMode::kInterp) return;
-  jit::LowerConfig config;
-  config.helpers = env_.helpers;
-  config.load_slow = env_.load_slow;
-  config.store_slow = env_.store_slow;
-  config.raise = env_.raise;
-  config.should_exit = env_.should_exit;
-  config.pc_offset = env_.pc_offset;
+  jit::LowerConfig config = jit::LowerConfig::For(env_);
   // What no slow path, raise() or ShouldExit() reads: the general registers and the lazy-flag
   // fields. RFLAGS stays in memory (the MMU reads AC and VM, ShouldExit IF and TF).
   for (unsigned r = 0; r < 16; ++r) config.promotable.push_back({GprOffset(r), 8});

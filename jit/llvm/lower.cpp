@@ -82,6 +82,10 @@ class Lowerer {
   /// Branches to the fault exit when `failed` is true; continues in a new block otherwise.
   void ExitIf(llvm::Value* failed, uint64_t pc);
   llvm::Value* Operand(const ir::Value& v);
+  /// The soft-TLB entry for `addr` and whether its read or write tag (at `tag_offset`) hits for
+  /// an access of `bits` that stays inside the page (the interpreter's LOAD_MEM/STORE_MEM test).
+  std::pair<llvm::Value*, llvm::Value*> TlbProbe(llvm::Value* addr, size_t tag_offset,
+                                                 unsigned bits);
   llvm::Value* LoadMem(IrType t, llvm::Value* addr, uint64_t pc);
   void StoreMem(llvm::Value* addr, llvm::Value* v, IrType t, uint64_t pc);
   llvm::Value* Pure(const ir::Inst& inst);
@@ -117,6 +121,7 @@ class Lowerer {
   llvm::MDNode* noalias_list_[kScopeCount] = {};
   std::vector<Slot> slots_;
   std::vector<llvm::BasicBlock*> block_bb_;
+  std::vector<Risk> risk_;  ///< Risky() of each block, for its edges
   std::map<uint64_t, unsigned> block_index_;
   std::map<uint64_t, unsigned> exit_slot_;
   std::vector<uint64_t> exit_targets_;
@@ -159,7 +164,7 @@ void Lowerer::FindSlots() {
           continue;
         uint64_t begin = inst.imm, end = inst.imm + bits / 8;
         if (end <= s.offset || begin >= s.offset + s.bytes) continue;
-        if (begin >= s.offset && end <= s.offset + s.bytes)
+        if (LowerConfig::Inside(s, begin, static_cast<unsigned>(end - begin)))
           used = true;
         else
           straddles = true;
@@ -171,7 +176,7 @@ void Lowerer::FindSlots() {
 
 Lowerer::Slot* Lowerer::SlotFor(uint32_t offset, unsigned bytes) {
   for (Slot& s : slots_)
-    if (offset >= s.offset && offset + bytes <= s.offset + s.bytes) return &s;
+    if (LowerConfig::Inside({s.offset, s.bytes}, offset, bytes)) return &s;
   return nullptr;
 }
 
@@ -246,17 +251,23 @@ llvm::Value* Lowerer::Operand(const ir::Value& v) {
   return llvm::ConstantInt::get(Ty(v.type), v.imm);
 }
 
-llvm::Value* Lowerer::LoadMem(IrType t, llvm::Value* addr, uint64_t pc) {
-  const unsigned bits = AccessBits(t);
-  llvm::Type* ty = b_.getIntNTy(bits);
-  // The TLB hit path (as the interpreter's LOAD_MEM): tag compare, in-page check, host load.
+std::pair<llvm::Value*, llvm::Value*> Lowerer::TlbProbe(llvm::Value* addr, size_t tag_offset,
+                                                        unsigned bits) {
   llvm::Value* index = b_.CreateAnd(b_.CreateLShr(addr, kPageBits), kTlbEntries - 1);
   llvm::Value* entry = b_.CreateInBoundsGEP(b_.getInt8Ty(), tlb_,
                                             b_.CreateMul(index, I64(sizeof(TlbEntry))));
-  llvm::Value* tag = Load(b_.getInt64Ty(), entry, offsetof(TlbEntry, read_tag), kTlbScope);
+  llvm::Value* tag = Load(b_.getInt64Ty(), entry, tag_offset, kTlbScope);
   llvm::Value* hit = b_.CreateICmpEQ(tag, b_.CreateAnd(addr, kPageMask));
   if (bits > 8)
     hit = b_.CreateAnd(hit, b_.CreateICmpULE(b_.CreateAnd(addr, ~kPageMask), I64(4096 - bits / 8)));
+  return {entry, hit};
+}
+
+llvm::Value* Lowerer::LoadMem(IrType t, llvm::Value* addr, uint64_t pc) {
+  const unsigned bits = AccessBits(t);
+  llvm::Type* ty = b_.getIntNTy(bits);
+  // The TLB hit path: tag compare, in-page check, host load.
+  auto [entry, hit] = TlbProbe(addr, offsetof(TlbEntry, read_tag), bits);
   llvm::BasicBlock* hit_bb = NewBlock("tlb_hit");
   llvm::BasicBlock* miss_bb = NewBlock("tlb_miss");
   llvm::BasicBlock* join = NewBlock("loaded");
@@ -287,13 +298,7 @@ llvm::Value* Lowerer::LoadMem(IrType t, llvm::Value* addr, uint64_t pc) {
 void Lowerer::StoreMem(llvm::Value* addr, llvm::Value* v, IrType t, uint64_t pc) {
   const unsigned bits = AccessBits(t);
   if (t == IrType::kU1) v = b_.CreateZExt(v, b_.getInt64Ty());
-  llvm::Value* index = b_.CreateAnd(b_.CreateLShr(addr, kPageBits), kTlbEntries - 1);
-  llvm::Value* entry = b_.CreateInBoundsGEP(b_.getInt8Ty(), tlb_,
-                                            b_.CreateMul(index, I64(sizeof(TlbEntry))));
-  llvm::Value* tag = Load(b_.getInt64Ty(), entry, offsetof(TlbEntry, write_tag), kTlbScope);
-  llvm::Value* hit = b_.CreateICmpEQ(tag, b_.CreateAnd(addr, kPageMask));
-  if (bits > 8)
-    hit = b_.CreateAnd(hit, b_.CreateICmpULE(b_.CreateAnd(addr, ~kPageMask), I64(4096 - bits / 8)));
+  auto [entry, hit] = TlbProbe(addr, offsetof(TlbEntry, write_tag), bits);
   llvm::BasicBlock* hit_bb = NewBlock("tlb_hit");
   llvm::BasicBlock* miss_bb = NewBlock("tlb_miss");
   llvm::BasicBlock* join = NewBlock("stored");
@@ -526,7 +531,7 @@ Lowerer::Risk Lowerer::Risky(const ir::Block& block) const {
       unsigned bytes = AccessBits(inst.args[0].type) / 8;
       bool promoted = false;
       for (const StateSlot& s : cfg_.promotable)
-        if (inst.imm >= s.offset && inst.imm + bytes <= s.offset + s.bytes) promoted = true;
+        if (LowerConfig::Inside(s, inst.imm, bytes)) promoted = true;
       if (promoted || inst.imm == cfg_.pc_offset) continue;
       if (inst.imm == cfg_.watched_offset && bytes == 8)
         risk = Risk::kWatched;
@@ -550,7 +555,7 @@ void Lowerer::Edge(unsigned from, uint64_t target) {
   }
   const unsigned to = inside->second;
   const bool back_edge = to <= from;
-  const Risk risk = Risky(*region_.blocks[from]);
+  const Risk risk = risk_[from];
   if (!back_edge && risk == Risk::kNone) {
     b_.CreateBr(block_bb_[to]);
     return;
@@ -652,6 +657,7 @@ llvm::Function* Lowerer::Run(const std::string& name, std::vector<uint64_t>* exi
   }
   for (unsigned i = 0; i < region_.blocks.size(); ++i) {
     block_bb_.push_back(NewBlock("block"));
+    risk_.push_back(Risky(*region_.blocks[i]));
     block_index_.emplace(region_.blocks[i]->guest_pc, i);
   }
   b_.CreateBr(block_bb_[0]);

@@ -48,6 +48,23 @@ struct LowerConfig {
   /// from their value at region entry.
   uint32_t watched_offset = UINT32_MAX;
   uint64_t watched_mask = 0;
+
+  /// The entry points and PC offset of the ExecEnv the code will run with (the layout facts,
+  /// promotable and watched, are the ISA's to add).
+  static LowerConfig For(const ExecEnv& env) {
+    LowerConfig c;
+    c.helpers = env.helpers;
+    c.load_slow = env.load_slow;
+    c.store_slow = env.store_slow;
+    c.raise = env.raise;
+    c.should_exit = env.should_exit;
+    c.pc_offset = env.pc_offset;
+    return c;
+  }
+  /// Whether [offset, offset + bytes) lies inside `slot`.
+  static bool Inside(const StateSlot& slot, uint64_t offset, unsigned bytes) {
+    return offset >= slot.offset && offset + bytes <= slot.offset + slot.bytes;
+  }
 };
 
 /// The blocks of a region, head first. All share the head's mode and virtual page; a block's

@@ -73,13 +73,7 @@ struct Machine {
   }
 
   jit::LowerConfig Config() const {
-    jit::LowerConfig c;
-    c.helpers = env.helpers;
-    c.load_slow = env.load_slow;
-    c.store_slow = env.store_slow;
-    c.raise = env.raise;
-    c.should_exit = env.should_exit;
-    c.pc_offset = 0;
+    jit::LowerConfig c = jit::LowerConfig::For(env);
     // Qwords 1-4 may live in host registers; the rest stays in memory.
     for (uint32_t q = 1; q <= 4; ++q) c.promotable.push_back({8 * q, 8});
     return c;
